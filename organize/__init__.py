@@ -1,0 +1,67 @@
+"""organize: rights, anonymous employer reviews and action alerts over web, SMS and voice."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, commands."""
+    from organize import cli, i18n, logscrub, security
+    from organize.config import build_config
+    from organize.extensions import babel, csrf, db, limiter, login_manager, migrate, rq
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(build_config(app.instance_path, test_config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if proxies := int(app.config["TRUSTED_PROXIES"]):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(i18n.TRANSLATIONS_DIR),
+    )
+    i18n.check_catalogs(app)
+    # Flask-Babel caches the locale on the app context, which a test (or a CLI command that
+    # makes several requests) may share between requests: choose afresh for each request.
+    app.before_request(i18n.forget_cached_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    rq.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "organizer.login"
+    login_manager.session_protection = "strong"
+
+    _register_blueprints(app)
+    security.init_security(app)
+    cli.register(app)
+    logscrub.install()
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Blueprints are imported here, so importing the package stays cheap and side-effect free."""
+    import ivr
+    import sms
+    from organize.extensions import csrf
+    from organize.web import errors, organizer, public, templating
+
+    templating.init_templating(app)
+    errors.init_errors(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(organizer.bp)
+    # Twilio cannot send a CSRF token; these blueprints check its signature instead.
+    csrf.exempt(sms.bp)
+    csrf.exempt(ivr.bp)
+    app.register_blueprint(sms.bp)
+    app.register_blueprint(ivr.bp)

@@ -1,0 +1,160 @@
+"""Flask commands: seed-demo, create-organizer, translate (init|update|compile)."""
+
+import secrets
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from babel.messages.frontend import CommandLineInterface
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from organize import employers, organizers, reviews, rights
+from organize.extensions import db
+from organize.i18n import TRANSLATIONS_DIR
+from organize.models import ROLES, Employer, Organizer
+
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+ROOT = Path(__file__).resolve().parent.parent
+translate = AppGroup("translate", help="Manage the message catalogs.")
+
+
+def _pybabel(*args: str) -> None:
+    """Run a pybabel command in-process (no dependence on a script on PATH)."""
+    CommandLineInterface().run(["pybabel", *args])
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Extract messages and merge them into every catalog."""
+    pot = TRANSLATIONS_DIR / "messages.pot"
+    _pybabel("extract", "-F", str(TRANSLATIONS_DIR / "babel.cfg"), "-k", "_l", "-k", "N_",
+             "--no-location", "--sort-output", "-o", str(pot), str(ROOT))  # fmt: skip
+    _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching")
+
+
+@translate.command("compile")
+def translate_compile() -> None:
+    """Compile .po into .mo (done by `make`; .mo files are not committed)."""
+    _pybabel("compile", "-d", str(TRANSLATIONS_DIR), "--statistics")
+
+
+@translate.command("init")
+@click.argument("lang")
+def translate_init(lang: str) -> None:
+    """Start a catalog for a new language."""
+    pot = TRANSLATIONS_DIR / "messages.pot"
+    _pybabel("init", "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "-l", lang)
+
+
+@click.command("create-organizer")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="organizer", show_default=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Read from a prompt, or from stdin when piped.",
+)
+def create_organizer(email: str, role: str, password: str) -> None:
+    """Create an organizer account (argon2-hashed password)."""
+    try:
+        organizers.create(email=email, password=password, role=role)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {role} {email.strip().lower()}.")
+
+
+def _load(name: str) -> dict[str, Any]:
+    with (SEED_DIR / name).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def seed_rights() -> int:
+    """Load every rights topic from organize/seed/rights/*.toml."""
+    files = sorted((SEED_DIR / "rights").glob("*.toml"))
+    for position, path in enumerate(files):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        texts = {k: v for k, v in data.items() if isinstance(v, dict)}
+        rights.upsert(
+            slug=data["slug"],
+            category=data["category"],
+            position=position,
+            reviewed_on=data.get("reviewed"),
+            sources=list(data.get("sources", [])),
+            texts=texts,
+        )
+    return len(files)
+
+
+def seed_employers_and_reviews() -> tuple[int, int]:
+    """Demo employers, and demo reviews run through the same submit path as real ones."""
+    by_name: dict[str, Employer] = {}
+    for row in _load("employers.toml").get("employer", []):
+        employer, _created = employers.add(
+            name=row["name"],
+            city=row.get("city", ""),
+            region=row.get("region", ""),
+            industry=row.get("industry", "other"),
+            aliases=row.get("aliases", []),
+            added_by="seed",
+        )
+        by_name[row["name"]] = employer
+    moderator = db.session.scalar(sa.select(Organizer).order_by(Organizer.id))
+    count = 0
+    for row in _load("reviews.toml").get("review", []):
+        review = reviews.submit(
+            employer=by_name[row["employer"]],
+            text=row["text"],
+            locale=row.get("locale", "en"),
+            channel="web",
+            ratings={k: row.get(k) for k in ("pay", "hours", "safety", "respect", "recommend")},
+            flags={
+                k: row.get(k) for k in ("wage_theft", "documents_withheld", "immigration_threats")
+            },
+            submission_key=reviews.new_submission_key(),
+        )
+        if row.get("status") == "approved" and moderator is not None:
+            reviews.approve(review=review, actor=moderator)
+        count += 1
+    return len(by_name), count
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when employers already exist.")
+def seed_demo(if_empty: bool) -> None:
+    """Demo employers, rights topics, reviews and (development only) a demo organizer."""
+    if if_empty and db.session.scalar(sa.select(Employer.id).limit(1)) is not None:
+        click.echo("Database already has data; not seeding.")
+        return
+    password = None
+    if current_app.config["ENV_NAME"] != "production":
+        exists = db.session.scalar(sa.select(Organizer.id).where(Organizer.email == DEMO_EMAIL))
+        if exists is None:
+            password = secrets.token_urlsafe(12)
+            organizers.create(email=DEMO_EMAIL, password=password, role="admin")
+    topics = seed_rights()
+    employer_count, review_count = seed_employers_and_reviews()
+    db.session.commit()
+    click.echo(f"Seeded {employer_count} employers, {review_count} reviews, {topics} topics.")
+    if password:
+        click.echo(f"Demo organizer (development only): {DEMO_EMAIL} / {password}", err=True)
+
+
+DEMO_EMAIL = "demo@organize.test"
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app's CLI."""
+    app.cli.add_command(translate)
+    app.cli.add_command(create_organizer)
+    app.cli.add_command(seed_demo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("Run these through `flask --app wsgi …`.")

@@ -1,0 +1,188 @@
+"""Configuration: defaults, then the environment (DESIGN.md §6), then a test mapping.
+
+Secrets have no default in production: start-up stops with the missing variable's name.
+In development they are generated once into `instance/secrets.json` so a fresh clone runs.
+"""
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet
+
+SECRET_NAMES = ("SECRET_KEY", "PHONE_HASH_KEY", "ENCRYPTION_KEY")
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration cannot work."""
+
+
+def is_production(environ: Mapping[str, str] | None = None) -> bool:
+    """Production is declared with ORGANIZE_ENV or FLASK_ENV; everything else is development."""
+    env = os.environ if environ is None else environ
+    value = env.get("ORGANIZE_ENV") or env.get("FLASK_ENV") or "development"
+    return value.strip().lower() == "production"
+
+
+def parse_delay(value: str) -> tuple[float, float]:
+    """`"24-168"` → (24, 168) hours; `"0"` → (0, 0). Refuses negatives and reversed ranges."""
+    parts = [p.strip() for p in str(value).split("-")]
+    try:
+        low, high = (float(parts[0]), float(parts[-1])) if len(parts) <= 2 else (-1.0, -1.0)
+    except ValueError as exc:
+        raise ConfigError(f"REVIEW_PUBLISH_DELAY must look like 24-168, not {value!r}") from exc
+    if low < 0 or high < low:
+        raise ConfigError(f"REVIEW_PUBLISH_DELAY must look like 24-168, not {value!r}")
+    return low, high
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Default to a SQLite file under instance/; accept plain postgresql:// URLs too."""
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "organize.db")
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://") :]
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
+    return raw
+
+
+def defaults(production: bool) -> dict[str, Any]:
+    """Settings every deployment starts from."""
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "LANGUAGES": ["en", "es"],
+        "DEFAULT_LOCALE": "en",
+        "REDIS_URL": None,
+        "TWILIO_ACCOUNT_SID": None,
+        "TWILIO_AUTH_TOKEN": None,
+        "TWILIO_FROM": None,
+        "TWILIO_API_URL": None,
+        "PUBLIC_URL": None,
+        "TRUSTED_PROXIES": 0,
+        "SEND_LEASE_SECONDS": 60,
+        "SEND_RATE": 1.0,
+        "CALL_RATE": 1.0,
+        "REVIEW_K_THRESHOLD": 3,
+        "REVIEW_PUBLISH_DELAY": "24-168" if production else "0",
+        "REVIEW_MAX_CHARS": 5000,
+        "REVIEW_RATE_LIMIT": "10 per hour",
+        "PRICE_PER_SEGMENT": 0.0079,
+        "CONFIRM_ABOVE": 1000,
+        "HOTLINE_NUMBER": None,
+        "HOTLINE_HOURS": None,
+        "ENABLE_SIMULATOR": not production,
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # slow phones, long reviews: the token lives with the session
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+ENV_TYPES: dict[str, type] = {
+    "REDIS_URL": str,
+    "TWILIO_ACCOUNT_SID": str,
+    "TWILIO_AUTH_TOKEN": str,
+    "TWILIO_FROM": str,
+    "TWILIO_API_URL": str,
+    "PUBLIC_URL": str,
+    "TRUSTED_PROXIES": int,
+    "SEND_LEASE_SECONDS": int,
+    "SEND_RATE": float,
+    "CALL_RATE": float,
+    "REVIEW_K_THRESHOLD": int,
+    "REVIEW_PUBLISH_DELAY": str,
+    "REVIEW_RATE_LIMIT": str,
+    "PRICE_PER_SEGMENT": float,
+    "CONFIRM_ABOVE": int,
+    "HOTLINE_NUMBER": str,
+    "HOTLINE_HOURS": str,
+    "ENABLE_SIMULATOR": bool,
+    "MAX_CONTENT_LENGTH": int,
+    "SECRET_KEY": str,
+    "PHONE_HASH_KEY": str,
+    "ENCRYPTION_KEY": str,
+}
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Read the variables DESIGN.md §6 names, typed; empty values count as unset."""
+    found: dict[str, Any] = {}
+    for name, kind in ENV_TYPES.items():
+        raw = environ.get(name, "").strip()
+        if not raw:
+            continue
+        if kind is bool:
+            found[name] = raw.lower() in {"1", "true", "yes", "on"}
+        else:
+            try:
+                found[name] = kind(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{name} must be a {kind.__name__}, not {raw!r}") from exc
+    if langs := environ.get("LANGUAGES", "").strip():
+        found["LANGUAGES"] = [code.strip() for code in langs.split(",") if code.strip()]
+    return found
+
+
+def ensure_secrets(config: dict[str, Any], instance_path: str, production: bool) -> None:
+    """Fill missing secrets: refuse in production, generate once into instance/ in development."""
+    missing = [name for name in SECRET_NAMES if not config.get(name)]
+    if not missing:
+        return
+    if production:
+        raise ConfigError(
+            "Missing required setting(s) in production: "
+            + ", ".join(missing)
+            + ". Set them in the environment (see README, Configuration)."
+        )
+    path = Path(instance_path) / "secrets.json"
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    generators = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(32),
+        "PHONE_HASH_KEY": lambda: secrets.token_urlsafe(32),
+        "ENCRYPTION_KEY": lambda: Fernet.generate_key().decode(),
+    }
+    changed = False
+    for name in missing:
+        if name not in stored:
+            stored[name] = generators[name]()
+            changed = True
+        config[name] = stored[name]
+    if changed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stored, indent=2))
+        path.chmod(0o600)
+
+
+def build_config(
+    instance_path: str,
+    test_config: dict[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Defaults ← environment ← test mapping, then derived settings and checks."""
+    env = os.environ if environ is None else environ
+    production = is_production(env) and not (test_config or {}).get("TESTING")
+    config = defaults(production)
+    config.update(from_environment(env))
+    config["SQLALCHEMY_DATABASE_URI"] = database_url(env.get("DATABASE_URL"), instance_path)
+    if test_config:
+        config.update(test_config)
+    ensure_secrets(config, instance_path, production)
+    config["REVIEW_PUBLISH_DELAY_HOURS"] = parse_delay(config["REVIEW_PUBLISH_DELAY"])
+    redis_url = config.get("REDIS_URL")
+    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)  # Redis down must not take pages down
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    if redis_url:
+        config.setdefault("RQ_CONNECTION", redis_url)
+    config.setdefault("RQ_QUEUES", ["default"])
+    if config["DEFAULT_LOCALE"] not in config["LANGUAGES"]:
+        raise ConfigError("DEFAULT_LOCALE must be one of LANGUAGES")
+    return config

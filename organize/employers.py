@@ -1,0 +1,124 @@
+"""Employer directory: search, lookup and worker-added employers."""
+
+import sqlalchemy as sa
+
+from organize.extensions import db
+from organize.models import Employer, EmployerAlias
+from organize.text import fold, name_key, slugify
+
+INDUSTRIES = (
+    "cleaning",
+    "restaurant",
+    "construction",
+    "agriculture",
+    "warehouse",
+    "care",
+    "beauty",
+    "car-wash",
+    "retail",
+    "other",
+)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(*, query: str = "", limit: int = 50) -> list[Employer]:
+    """Employers whose name, an alias or the city contains every word of the query.
+
+    Matching runs on pre-folded key columns, so it is accent- and case-insensitive on SQLite
+    and PostgreSQL alike, without database extensions.
+    """
+    stmt = sa.select(Employer)
+    for word in fold(query).split()[:6]:
+        pattern = f"%{_escape_like(word)}%"
+        alias_hit = sa.select(EmployerAlias.id).where(
+            EmployerAlias.employer_id == Employer.id,
+            EmployerAlias.name_key.like(pattern, escape="\\"),
+        )
+        stmt = stmt.where(
+            sa.or_(
+                Employer.name_key.like(pattern, escape="\\"),
+                Employer.city_key.like(pattern, escape="\\"),
+                alias_hit.exists(),
+            )
+        )
+    return list(db.session.scalars(stmt.order_by(Employer.name_key).limit(limit)))
+
+
+def get_by_slug(*, slug: str) -> Employer | None:
+    """The employer at this URL slug, if any."""
+    return db.session.scalar(sa.select(Employer).where(Employer.slug == slug))
+
+
+def find_duplicate(*, name: str, city: str) -> Employer | None:
+    """An employer with the same normalized name (or alias) in the same city."""
+    key, city_key = name_key(name), fold(city)
+    by_name = sa.select(Employer).where(Employer.name_key == key, Employer.city_key == city_key)
+    found = db.session.scalar(by_name)
+    if found is not None:
+        return found
+    by_alias = (
+        sa.select(Employer)
+        .join(EmployerAlias)
+        .where(EmployerAlias.name_key == key, Employer.city_key == city_key)
+    )
+    return db.session.scalar(by_alias)
+
+
+def _unique_slug(name: str, city: str) -> str:
+    base = slugify(f"{name} {city}".strip())
+    slug, n = base, 2
+    while db.session.scalar(sa.select(Employer.id).where(Employer.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def add_alias(*, employer: Employer, name: str) -> None:
+    """Keep another spelling of the employer's name, once."""
+    key = name_key(name)
+    if not key or key == employer.name_key:
+        return
+    if any(alias.name_key == key for alias in employer.aliases):
+        return
+    employer.aliases.append(EmployerAlias(name=name.strip(), name_key=key))
+
+
+def add(
+    *,
+    name: str,
+    city: str = "",
+    region: str = "",
+    industry: str = "other",
+    aliases: tuple[str, ...] | list[str] = (),
+    added_by: str = "worker",
+) -> tuple[Employer, bool]:
+    """Add an employer, or return the existing one (keeping the new spelling as an alias).
+
+    Returns (employer, created).
+    """
+    name, city = " ".join(name.split()), " ".join(city.split())
+    existing = find_duplicate(name=name, city=city)
+    if existing is not None:
+        if name != existing.name:
+            add_alias(employer=existing, name=name)
+        for alias in aliases:
+            add_alias(employer=existing, name=alias)
+        db.session.flush()
+        return existing, False
+    employer = Employer(
+        name=name,
+        slug=_unique_slug(name, city),
+        name_key=name_key(name),
+        city=city,
+        city_key=fold(city),
+        region=region.strip(),
+        industry=industry if industry in INDUSTRIES else "other",
+        added_by=added_by,
+    )
+    db.session.add(employer)
+    for alias in aliases:
+        add_alias(employer=employer, name=alias)
+    db.session.flush()
+    return employer, True

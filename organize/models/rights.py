@@ -1,0 +1,45 @@
+"""Know-your-rights topics and their per-language texts."""
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from organize.models.base import Base
+
+
+class RightsTopic(Base):
+    """A topic; its words live in one `RightsTranslation` per locale."""
+
+    __tablename__ = "rights_topic"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    category: so.Mapped[str] = so.mapped_column(sa.String(30), index=True)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    reviewed_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    sources: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
+
+    translations: so.Mapped[list["RightsTranslation"]] = so.relationship(
+        back_populates="topic", cascade="all, delete-orphan"
+    )
+
+
+class RightsTranslation(Base):
+    """Title, SMS summary, Markdown body and optional recorded audio for one locale."""
+
+    __tablename__ = "rights_translation"
+    __table_args__ = (sa.UniqueConstraint("topic_id", "locale"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    topic_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("rights_topic.id", ondelete="CASCADE"), index=True
+    )
+    locale: so.Mapped[str] = so.mapped_column(sa.String(10))
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    summary: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    body: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    audio_url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+
+    topic: so.Mapped[RightsTopic] = so.relationship(back_populates="translations")

@@ -1,0 +1,224 @@
+"""Reviews: redact, submit, moderate and decide what the public may see (DESIGN.md §4.3).
+
+Every channel (web, SMS, voice) goes through `prepare` then `submit`, so the redaction,
+k-threshold and random publication delay apply to all of them alike.
+"""
+
+import secrets
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from organize import audit
+from organize.extensions import db
+from organize.i18n import N_
+from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer, Organizer, Review
+from organize.redaction import redact
+
+# Reasons a moderator may give; shown, counted, on the public transparency page.
+REJECTION_REASONS: dict[str, str] = {
+    "personal-data": N_("Identifies a person despite redaction"),
+    "threat-or-hate": N_("Threats, hate or harassment"),
+    "not-about-work": N_("Not about working there"),
+    "spam": N_("Spam or advertising"),
+    "duplicate": N_("Duplicate of another review"),
+    "other": N_("Other"),
+}
+
+
+class ReviewError(ValueError):
+    """The review cannot be taken as it is; `message` is an untranslated msgid for the worker."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the worker is shown before submitting: redacted text and what was removed."""
+
+    text: str
+    report: dict[str, int]
+    locale: str
+
+
+@dataclass
+class Summary:
+    """What an employer page may show: counts and averages, never who or when exactly."""
+
+    count: int
+    averages: dict[str, float | None] = field(default_factory=dict)
+    flags: dict[str, int] = field(default_factory=dict)
+    reviews_shown: bool = False
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalize and drop control characters (binary junk) but keep line breaks."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"}
+    ).strip()
+
+
+def prepare(*, text: str, locale: str) -> Draft:
+    """Clean and redact a story so the worker can see exactly what would be stored."""
+    cleaned = clean_text(text)
+    limit = current_app.config["REVIEW_MAX_CHARS"]
+    if not cleaned:
+        raise ReviewError(N_("Please tell us about this workplace."))
+    if len(cleaned) > limit:
+        raise ReviewError(
+            N_("Your review is too long (%(count)d characters). Please keep it under %(limit)d."),
+            count=len(cleaned),
+            limit=limit,
+        )
+    result = redact(cleaned, locale)
+    text_out = result.text.strip()
+    if not text_out:
+        raise ReviewError(N_("Please tell us about this workplace."))
+    return Draft(text=text_out, report=dict(result.report), locale=locale)
+
+
+def new_submission_key() -> str:
+    """A random key minted at preview; submitting twice with it inserts one review."""
+    return secrets.token_urlsafe(24)
+
+
+def _check_values(ratings: dict[str, int | None], flags: dict[str, bool | None]) -> None:
+    for name, value in ratings.items():
+        if name not in RATING_FIELDS or (value is not None and not 1 <= value <= 5):
+            raise ReviewError(N_("Ratings go from 1 to 5."))
+    for name in flags:
+        if name not in FLAG_FIELDS:
+            raise ReviewError(N_("Unknown question."))
+
+
+def submit(
+    *,
+    employer: Employer,
+    text: str,
+    locale: str,
+    channel: str,
+    ratings: dict[str, int | None],
+    flags: dict[str, bool | None],
+    submission_key: str,
+    report: dict[str, int] | None = None,
+) -> Review:
+    """Store a pending review. `text` is what the worker confirmed; it is redacted again here
+    as a safety net, so no channel can store raw text by mistake. Idempotent on the key."""
+    existing = db.session.scalar(sa.select(Review).where(Review.submission_key == submission_key))
+    if existing is not None:
+        return existing
+    _check_values(ratings, flags)
+    draft = prepare(text=text, locale=locale)
+    merged = Counter(report or {})
+    merged.update(draft.report)
+    today = datetime.now(UTC).date()
+    review = Review(
+        employer_id=employer.id,
+        channel=channel,
+        locale=locale,
+        text=draft.text,
+        redaction_report=dict(merged),
+        status="pending",
+        submitted_month=date(today.year, today.month, 1),
+        submission_key=submission_key,
+        **ratings,
+        **flags,
+    )
+    db.session.add(review)
+    db.session.flush()
+    return review
+
+
+def pending(*, limit: int = 50) -> list[Review]:
+    """The moderation queue, oldest first."""
+    stmt = sa.select(Review).where(Review.status == "pending").order_by(Review.id).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def _publication_delay() -> timedelta:
+    low, high = current_app.config["REVIEW_PUBLISH_DELAY_HOURS"]
+    hours = low + (high - low) * secrets.SystemRandom().random()
+    return timedelta(hours=hours)
+
+
+def approve(*, review: Review, actor: Organizer) -> None:
+    """Approve; the review becomes visible after a random delay and once k are visible."""
+    if review.status != "pending":
+        raise ReviewError(N_("This review was already decided."))
+    review.status = "approved"
+    review.publish_after = datetime.now(UTC) + _publication_delay()
+    audit.record(actor=actor, action="review.approve", target_type="review", target_id=review.id)
+    db.session.flush()
+
+
+def reject(*, review: Review, actor: Organizer, reason: str) -> None:
+    """Reject with a reason; the text is dropped (nothing to keep), the reason is counted."""
+    if reason not in REJECTION_REASONS:
+        raise ReviewError(N_("Choose a reason."))
+    if review.status != "pending":
+        raise ReviewError(N_("This review was already decided."))
+    review.status, review.rejection_reason, review.text = "rejected", reason, ""
+    audit.record(
+        actor=actor,
+        action="review.reject",
+        target_type="review",
+        target_id=review.id,
+        detail={"reason": reason},
+    )
+    db.session.flush()
+
+
+def _eligible(employer_id: int, now: datetime) -> sa.Select[Review]:
+    return sa.select(Review).where(
+        Review.employer_id == employer_id,
+        Review.status == "approved",
+        Review.publish_after <= now,
+    )
+
+
+def visible_reviews(*, employer: Employer, now: datetime | None = None) -> list[Review]:
+    """Approved reviews past their delay, but only once there are at least k of them."""
+    now = now or datetime.now(UTC)
+    reviews = list(
+        db.session.scalars(
+            _eligible(employer.id, now).order_by(Review.submitted_month.desc(), Review.id.desc())
+        )
+    )
+    return reviews if len(reviews) >= current_app.config["REVIEW_K_THRESHOLD"] else []
+
+
+def summarize(*, employer: Employer, now: datetime | None = None) -> Summary:
+    """Counts and per-dimension averages over reviews that are past their delay."""
+    now = now or datetime.now(UTC)
+    reviews = list(db.session.scalars(_eligible(employer.id, now)))
+    averages: dict[str, float | None] = {}
+    for name in RATING_FIELDS:
+        values = [v for r in reviews if (v := getattr(r, name)) is not None]
+        averages[name] = round(sum(values) / len(values), 1) if values else None
+    flags = {name: sum(1 for r in reviews if getattr(r, name)) for name in FLAG_FIELDS}
+    shown = len(reviews) >= current_app.config["REVIEW_K_THRESHOLD"]
+    return Summary(count=len(reviews), averages=averages, flags=flags, reviews_shown=shown)
+
+
+def moderation_counts() -> dict[str, Any]:
+    """Decisions by outcome and rejection reason, for the public transparency page."""
+    by_status = dict(
+        db.session.execute(sa.select(Review.status, sa.func.count()).group_by(Review.status)).all()
+    )
+    by_reason = dict(
+        db.session.execute(
+            sa.select(Review.rejection_reason, sa.func.count())
+            .where(Review.status == "rejected")
+            .group_by(Review.rejection_reason)
+        ).all()
+    )
+    return {"status": by_status, "reasons": by_reason}

@@ -1,0 +1,1 @@
+"""The web channel: public pages, the organizer console, error pages."""

@@ -1,0 +1,61 @@
+"""Error pages in the visitor's language; webhooks get their own answers in their blueprints."""
+
+import logging
+import traceback
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+def _page(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("error.html", title=title, message=message, status=status), status
+
+
+def handle_http(error: HTTPException) -> tuple[str, int] | HTTPException:
+    """Localized page for 4xx/5xx raised by views (404, 413, 429 …)."""
+    if request.blueprint in {"sms", "voice"}:
+        return error
+    status = error.code or 500
+    messages = {
+        400: (_("Something was wrong with that request"), _("Please go back and try again.")),
+        403: (_("Not allowed"), _("You cannot open this page.")),
+        404: (_("Page not found"), _("We could not find that page. It may have moved.")),
+        405: (_("Not allowed"), _("That action is not available here.")),
+        413: (_("Too much text"), _("What you sent is too long. Please shorten it.")),
+        429: (
+            _("Please wait a little"),
+            _("You have sent many forms in a short time. Please try again later."),
+        ),
+    }
+    title, message = messages.get(
+        status, (_("Something went wrong"), _("Please try again in a moment."))
+    )
+    return _page(status, title, message)
+
+
+def handle_csrf(error: CSRFError) -> tuple[str, int]:
+    """The form expired (or came from elsewhere): say so plainly."""
+    return _page(
+        400,
+        _("This form has expired"),
+        _("Please go back, reload the page and send it again. Nothing was saved."),
+    )
+
+
+def handle_unexpected(error: Exception) -> tuple[str, int]:
+    """Log the type and stack only (the message may quote user input) and show a calm page."""
+    stack = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unhandled %s on %s\n%s", type(error).__name__, request.path, stack)
+    return _page(500, _("Something went wrong"), _("Please try again in a moment."))
+
+
+def init_errors(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,142 @@
+"""The organizer console: sign-in, moderation queue, audit log."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
+
+from organize import audit, organizers, reviews
+from organize.extensions import db, limiter, login_manager
+from organize.models import AuditEvent, Organizer, Review
+from organize.web.forms import ApproveForm, LoginForm, RejectForm
+
+bp = Blueprint("organizer", __name__, url_prefix="/organizer")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Organizer | None:
+    """Flask-Login's loader."""
+    return organizers.get(organizer_id=int(user_id)) if user_id.isdigit() else None
+
+
+def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Signed in, and holding one of these roles (admins hold all)."""
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not current_user.can(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _reason_choices() -> list[SelectChoice]:
+    return [SelectChoice(key, _(label)) for key, label in reviews.REJECTION_REASONS.items()]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths, so the login form cannot bounce anyone to another site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("organizer.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login() -> ResponseReturnValue:
+    """Email and password (argon2)."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        organizer = organizers.authenticate(
+            email=form.email.data or "", password=form.password.data or ""
+        )
+        if organizer is not None:
+            login_user(organizer)
+            audit.record(actor=organizer, action="organizer.login")
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        db.session.rollback()
+        form.password.errors = [_("Wrong email or password.")]
+    return render_template("organizer/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    """Sign out (POST, so a link elsewhere cannot do it)."""
+    logout_user()
+    return redirect(url_for("public.home"))
+
+
+@bp.get("/")
+@login_required
+def dashboard() -> str:
+    """What needs doing."""
+    waiting = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Review).where(Review.status == "pending")
+    )
+    return render_template("organizer/dashboard.html", waiting=waiting or 0)
+
+
+@bp.get("/moderation")
+@role_required("moderator")
+def moderation() -> str:
+    """Pending reviews (already redacted) with what redaction removed."""
+    queue = reviews.pending()
+    reject_form = RejectForm()
+    reject_form.reason.choices = _reason_choices()
+    return render_template(
+        "organizer/moderation.html",
+        queue=queue,
+        approve_form=ApproveForm(),
+        reject_form=reject_form,
+    )
+
+
+@bp.post("/moderation/<int:review_id>")
+@role_required("moderator")
+def decide(review_id: int) -> ResponseReturnValue:
+    """Approve, or reject with a reason; written to the audit log with the decision."""
+    review = db.session.get(Review, review_id) or abort(404)
+    if "approve" in request.form:
+        form: ApproveForm | RejectForm = ApproveForm()
+    else:
+        form = RejectForm()
+        form.reason.choices = _reason_choices()
+    if not form.validate_on_submit():
+        flash(_("Choose a reason."))
+        return redirect(url_for("organizer.moderation"))
+    try:
+        if isinstance(form, ApproveForm):
+            reviews.approve(review=review, actor=current_user)
+            flash(_("Approved."))
+        else:
+            reviews.reject(review=review, actor=current_user, reason=form.reason.data or "")
+            flash(_("Rejected."))
+        db.session.commit()
+    except reviews.ReviewError as exc:
+        db.session.rollback()
+        flash(_(exc.message))
+    return redirect(url_for("organizer.moderation"))
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_log() -> str:
+    """The latest decisions, newest first."""
+    events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(200))
+    return render_template("organizer/audit.html", events=list(events))

@@ -1,0 +1,175 @@
+"""Public pages: home, employers, reviews, rights, transparency, privacy."""
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from organize import employers, reviews, rights
+from organize.extensions import db, limiter
+from organize.models import FLAG_FIELDS, RATING_FIELDS
+from organize.web.forms import ConfirmForm, EmployerForm, ReviewForm
+
+bp = Blueprint("public", __name__)
+
+CONFIRM_MAX_AGE = 6 * 3600  # a worker on a slow phone may take a while to decide
+
+
+def _review_limit() -> str:
+    return str(current_app.config["REVIEW_RATE_LIMIT"])
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="review-confirm")
+
+
+@bp.get("/")
+def home() -> str:
+    """Where a worker starts: find an employer, know your rights, write a review."""
+    return render_template("home.html")
+
+
+@bp.get("/employers")
+def employer_list() -> str:
+    """The directory, searchable by name, alias or city (accents and case ignored)."""
+    query = request.args.get("q", "")[:100]
+    found = employers.search(query=query)
+    return render_template("employers/list.html", employers=found, query=query)
+
+
+@bp.route("/employers/new", methods=["GET", "POST"])
+@limiter.limit(_review_limit, methods=["POST"])
+def employer_new() -> ResponseReturnValue:
+    """Add a workplace that is not listed (an existing one is reused, its spelling kept)."""
+    form = EmployerForm(name=request.args.get("name", "")[:200])
+    if form.validate_on_submit():
+        employer, created = employers.add(
+            name=form.name.data or "",
+            city=form.city.data or "",
+            region=form.region.data or "",
+            industry=form.industry.data or "other",
+        )
+        db.session.commit()
+        flash(_("Added.") if created else _("This workplace was already listed."))
+        return redirect(url_for("public.employer_page", slug=employer.slug))
+    return render_template("employers/new.html", form=form)
+
+
+@bp.get("/employers/<slug>")
+def employer_page(slug: str) -> str:
+    """Aggregates always; review texts only once k reviews are visible."""
+    employer = employers.get_by_slug(slug=slug) or abort(404)
+    summary = reviews.summarize(employer=employer)
+    shown = reviews.visible_reviews(employer=employer)
+    return render_template("employers/show.html", employer=employer, summary=summary, reviews=shown)
+
+
+def _draft_payload(form: ReviewForm, draft: reviews.Draft, employer_id: int) -> str:
+    ratings = {name: getattr(form, name).data or None for name in RATING_FIELDS}
+    flags = {name: getattr(form, name).data or None for name in FLAG_FIELDS}
+    payload: dict[str, Any] = {
+        "employer_id": employer_id,
+        "ratings": {k: int(v) if v else None for k, v in ratings.items()},
+        "flags": {k: (v == "yes") if v else None for k, v in flags.items()},
+        "text": draft.text,
+        "report": draft.report,
+        "locale": draft.locale,
+        "key": reviews.new_submission_key(),
+    }
+    return str(_serializer().dumps(payload))
+
+
+@bp.route("/review", methods=["GET", "POST"])
+@limiter.limit(_review_limit, methods=["POST"])
+def review_form() -> ResponseReturnValue:
+    """Step 1: the form. Posting it redacts the story and shows the preview; nothing is stored."""
+    slug = request.values.get("employer", "")
+    employer = employers.get_by_slug(slug=slug) if slug else None
+    if employer is None:
+        return render_template("reviews/pick_employer.html")
+    form = ReviewForm(employer=employer.slug)
+    if form.validate_on_submit():
+        try:
+            draft = reviews.prepare(text=form.text.data or "", locale=str(get_locale()))
+        except reviews.ReviewError as exc:
+            form.text.errors = [_(exc.message, **exc.params)]
+        else:
+            confirm = ConfirmForm(payload=_draft_payload(form, draft, employer.id))
+            return render_template(
+                "reviews/preview.html", employer=employer, draft=draft, form=form, confirm=confirm
+            )
+    status = 400 if request.method == "POST" else 200
+    return render_template("reviews/form.html", employer=employer, form=form), status
+
+
+@bp.post("/review/confirm")
+@limiter.limit(_review_limit)
+def review_confirm() -> ResponseReturnValue:
+    """Step 2: store exactly the redacted draft the worker saw (once, even if sent twice)."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        payload = _serializer().loads(form.payload.data or "", max_age=CONFIRM_MAX_AGE)
+    except BadSignature:
+        flash(_("This preview has expired. Please write your review again."))
+        return redirect(url_for("public.home"))
+    employer = db.session.get(employers.Employer, payload["employer_id"]) or abort(404)
+    try:
+        reviews.submit(
+            employer=employer,
+            text=payload["text"],
+            locale=payload["locale"],
+            channel="web",
+            ratings=payload["ratings"],
+            flags=payload["flags"],
+            submission_key=payload["key"],
+            report=payload["report"],
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same draft sent twice at once: the first one is stored
+    except reviews.ReviewError:
+        db.session.rollback()
+        abort(400)
+    return redirect(url_for("public.review_thanks", employer=employer.slug))
+
+
+@bp.get("/review/thanks")
+def review_thanks() -> str:
+    """What happens next, honestly."""
+    employer = employers.get_by_slug(slug=request.args.get("employer", ""))
+    threshold = current_app.config["REVIEW_K_THRESHOLD"]
+    return render_template("reviews/thanks.html", employer=employer, threshold=threshold)
+
+
+@bp.get("/rights")
+def rights_index() -> str:
+    """Topics by category in the visitor's language."""
+    groups = rights.by_category(locale=str(get_locale()))
+    return render_template("rights/index.html", groups=groups, categories=rights.CATEGORIES)
+
+
+@bp.get("/rights/<slug>")
+def rights_topic(slug: str) -> str:
+    """One topic, its sources and when it was last reviewed."""
+    topic = rights.topic(slug=slug, locale=str(get_locale())) or abort(404)
+    body = rights.render_markdown(topic.body)
+    return render_template("rights/topic.html", topic=topic, body=body)
+
+
+@bp.get("/transparency")
+def transparency() -> str:
+    """How many reviews were approved or rejected, and why; no text."""
+    counts = reviews.moderation_counts()
+    return render_template("transparency.html", counts=counts, reasons=reviews.REJECTION_REASONS)
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """What we keep and what we do not, as strong as the code and no stronger."""
+    return render_template("privacy.html", threshold=current_app.config["REVIEW_K_THRESHOLD"])

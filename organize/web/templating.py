@@ -1,0 +1,53 @@
+"""Template globals: the language switcher and the current locale."""
+
+from datetime import date
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_date, get_locale, ngettext
+
+from organize.i18n import LANGUAGE_NAMES
+
+
+def lang_url(code: str) -> str:
+    """The current page in another language (query kept, `lang` replaced)."""
+    args: dict[str, Any] = request.args.to_dict(flat=True) if request else {}
+    args["lang"] = code
+    endpoint = request.endpoint if request and request.endpoint else "public.home"
+    view_args = dict(request.view_args or {}) if request else {}
+    if request and request.method != "GET":
+        return url_for("public.home", lang=code)
+    return url_for(endpoint, **view_args, **args)
+
+
+def _globals() -> dict[str, Any]:
+    languages = [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+    return {"languages": languages, "current_locale": str(get_locale()), "lang_url": lang_url}
+
+
+def month(value: date) -> str:
+    """A review's date as month and year only (promise 3: dates coarsened to the month)."""
+    return format_date(value, "MMMM y")
+
+
+def redaction_kind(kind: str, count: int) -> str:
+    """'2 phone numbers' / '2 teléfonos' for the redaction report."""
+    labels = {
+        "phone": lambda n: ngettext("%(num)d phone number", "%(num)d phone numbers", n),
+        "email": lambda n: ngettext("%(num)d email", "%(num)d emails", n),
+        "url": lambda n: ngettext("%(num)d link", "%(num)d links", n),
+        "ssn": lambda n: ngettext("%(num)d ID number", "%(num)d ID numbers", n),
+        "anumber": lambda n: ngettext("%(num)d A-number", "%(num)d A-numbers", n),
+        "address": lambda n: ngettext("%(num)d address", "%(num)d addresses", n),
+        "person": lambda n: ngettext("%(num)d name", "%(num)d names", n),
+        "markup": lambda n: ngettext("%(num)d piece of code", "%(num)d pieces of code", n),
+    }
+    label = labels.get(kind)
+    return label(count) if label else f"{count} {kind}"
+
+
+def init_templating(app: Flask) -> None:
+    """Register the context processor."""
+    app.context_processor(_globals)
+    app.add_template_filter(month)
+    app.add_template_filter(redaction_kind)

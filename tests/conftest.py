@@ -1,0 +1,129 @@
+"""Fixtures: app/client/runner on SQLite + fakeredis by default, or on the real services.
+
+`TEST_DATABASE_URL` / `TEST_REDIS_URL` select PostgreSQL and Redis; with `REQUIRE_SERVICES=1`
+(CI) an unreachable service fails the run instead of skipping anything.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import fakeredis
+import pytest
+import redis
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from organize import create_app
+from organize.extensions import db
+from organize.models import Base
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+FERNET_TEST_KEY = "mJ9vnHkPo7yTQk0f3Zm2rVjkYx8o1dV5Yh0cQ6cX5xY="
+
+
+def pytest_report_header() -> list[str]:
+    return [
+        f"database: {'TEST_DATABASE_URL' if TEST_DATABASE_URL else 'SQLite (temporary file)'}",
+        f"redis: {'TEST_REDIS_URL' if TEST_REDIS_URL else 'fakeredis'}",
+    ]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if REQUIRE_SERVICES and not (TEST_DATABASE_URL and TEST_REDIS_URL):
+        pytest.exit("REQUIRE_SERVICES=1 needs TEST_DATABASE_URL and TEST_REDIS_URL", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One schema per session; tests empty the tables after themselves."""
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # fails loudly when the service is down: no skipping
+        Base.metadata.drop_all(conn)
+        Base.metadata.create_all(conn)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def redis_client() -> Iterator[redis.Redis]:
+    """Real Redis (db from TEST_REDIS_URL, flushed) or an isolated fakeredis server."""
+    client: redis.Redis
+    if TEST_REDIS_URL:
+        client = redis.Redis.from_url(TEST_REDIS_URL)
+        client.ping()
+        client.flushdb()
+    else:
+        client = fakeredis.FakeRedis()
+    yield client
+    client.flushdb()
+
+
+def make_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """The configuration tests run with; overrides win."""
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "PHONE_HASH_KEY": "test-phone-hash-key",
+        "ENCRYPTION_KEY": FERNET_TEST_KEY,
+        "WTF_CSRF_ENABLED": False,
+        "REVIEW_PUBLISH_DELAY": "0",
+        "RATELIMIT_ENABLED": False,
+        "REDIS_URL": TEST_REDIS_URL,
+    }
+    if TEST_REDIS_URL:
+        config["RATELIMIT_STORAGE_URI"] = TEST_REDIS_URL
+    config.update(overrides)
+    return config
+
+
+def _empty_tables() -> None:
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_factory(database_url: str) -> Iterator[Any]:
+    """Build apps with extra config (several per test if needed); tables emptied afterwards."""
+    made: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        app = create_app(make_config(database_url, **overrides))
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            _empty_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory: Any) -> Iterator[Flask]:
+    app = app_factory()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

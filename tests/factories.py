@@ -1,0 +1,68 @@
+"""Small builders for rows, so tests say only what matters to them."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from organize import employers, organizers, reviews
+from organize.extensions import db
+from organize.models import Employer, Organizer, Review
+
+PASSWORD = "correct horse battery"
+
+
+def make_employer(name: str = "Sunrise Cleaning", city: str = "Houston", **kw: Any) -> Employer:
+    employer, _created = employers.add(name=name, city=city, **kw)
+    db.session.commit()
+    return employer
+
+
+def make_organizer(email: str = "mod@example.org", role: str = "moderator") -> Organizer:
+    organizer = organizers.create(email=email, password=PASSWORD, role=role)
+    db.session.commit()
+    return organizer
+
+
+def make_review(
+    employer: Employer,
+    text: str = "They paid late every month and yelled at us.",
+    *,
+    status: str = "pending",
+    visible_since: timedelta = timedelta(hours=1),
+    **ratings: Any,
+) -> Review:
+    review = reviews.submit(
+        employer=employer,
+        text=text,
+        locale="en",
+        channel="web",
+        ratings={"pay": ratings.pop("pay", 2), **ratings},
+        flags={"wage_theft": True},
+        submission_key=reviews.new_submission_key(),
+    )
+    if status == "approved":
+        review.status = "approved"
+        review.publish_after = datetime.now(UTC) - visible_since
+    elif status == "rejected":
+        review.status, review.rejection_reason, review.text = "rejected", "spam", ""
+    db.session.commit()
+    return review
+
+
+def login(client: FlaskClient, email: str = "mod@example.org") -> None:
+    response = client.post(
+        "/organizer/login", data={"email": email, "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def dump_database() -> str:
+    """Every value in every table as one string, for privacy scans."""
+    from organize.models import Base
+
+    chunks = []
+    for table in Base.metadata.sorted_tables:
+        for row in db.session.execute(table.select()):
+            chunks.append(repr(tuple(row)))
+    return "\n".join(chunks)

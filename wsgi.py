@@ -1,0 +1,2 @@
+from organize import create_app
+app = create_app()
