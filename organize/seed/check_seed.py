@@ -1,0 +1,279 @@
+"""Validate the seed content under organize/seed/.
+
+Run from the repository root:
+
+    python organize/seed/check_seed.py
+
+Prints every problem found and exits non-zero if there is any. Spanish SMS
+summaries that fall outside the GSM-7 alphabet are reported as notes only
+(they still send, as UCS-2, in more segments).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+SEED_DIR = Path(__file__).resolve().parent
+
+CATEGORIES = {"pay", "hours", "safety", "status", "organizing", "discrimination"}
+INDUSTRIES = {
+    "cleaning",
+    "restaurant",
+    "construction",
+    "agriculture",
+    "warehouse",
+    "care",
+    "beauty",
+    "car-wash",
+    "retail",
+    "other",
+}
+RESOURCE_KINDS = {"worker-center", "legal-aid", "co-op", "union"}
+REVIEW_STATUSES = {"approved", "pending"}
+LOCALES = ("en", "es")
+RATINGS = ("pay", "hours", "safety", "respect", "recommend")
+REVIEW_FLAGS = ("wage_theft", "documents_withheld", "immigration_threats")
+
+SMS_MAX = 300
+BODY_WORDS = (150, 350)
+DISCLAIMER = {"en": "not legal advice", "es": "no es asesoría legal"}
+
+# GSM 03.38 basic character set plus the extension table (escape-prefixed).
+GSM7_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = "^{}\\[~]|€\f"
+GSM7 = frozenset(GSM7_BASIC + GSM7_EXTENSION)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REGION_RE = re.compile(r"^[A-Z]{2}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}$")
+# Fictional US numbers only: NXX-555-0100 .. 0199, in E.164.
+FICTIONAL_PHONE_RE = re.compile(r"^\+1[2-9]\d{2}55501\d{2}$")
+URL_RE = re.compile(r"^https://[^\s]+$")
+# Review texts must carry no personal data: no digits, e-mail or links.
+REVIEW_TEXT_FORBIDDEN = re.compile(r"[0-9@]|https?:|www\.", re.IGNORECASE)
+
+
+class Report:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def note(self, where: str, message: str) -> None:
+        self.notes.append(f"{where}: {message}")
+
+
+def load(path: Path, report: Report) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        report.problem(str(path.relative_to(SEED_DIR)), "file missing")
+    except tomllib.TOMLDecodeError as exc:
+        report.problem(str(path.relative_to(SEED_DIR)), f"invalid TOML: {exc}")
+    return None
+
+
+def require(table: dict[str, Any], keys: Mapping[str, type], where: str, report: Report) -> bool:
+    ok = True
+    for key, kind in keys.items():
+        if key not in table:
+            report.problem(where, f"missing key {key!r}")
+            ok = False
+        elif not isinstance(table[key], kind) or (kind is int and isinstance(table[key], bool)):
+            report.problem(where, f"key {key!r} has the wrong type ({type(table[key]).__name__})")
+            ok = False
+    return ok
+
+
+def non_gsm7(text: str) -> str:
+    return "".join(sorted({ch for ch in text if ch not in GSM7}))
+
+
+def check_rights(report: Report) -> None:
+    files = sorted((SEED_DIR / "rights").glob("*.toml"))
+    if len(files) < 10:
+        report.problem("rights/", f"expected at least 10 topics, found {len(files)}")
+    for path in files:
+        where = f"rights/{path.name}"
+        data = load(path, report)
+        if data is None:
+            continue
+        top = {"slug": str, "category": str, "reviewed": dt.date, "sources": list}
+        if not require(data, top, where, report):
+            continue
+        if data["slug"] != path.stem or not SLUG_RE.match(data["slug"]):
+            report.problem(where, f"slug {data['slug']!r} must be kebab-case and match file name")
+        if data["category"] not in CATEGORIES:
+            report.problem(where, f"category {data['category']!r} not in {sorted(CATEGORIES)}")
+        if isinstance(data["reviewed"], dt.datetime):
+            report.problem(where, "reviewed must be a date, not a date-time")
+        if not data["sources"]:
+            report.problem(where, "sources is empty")
+        for i, source in enumerate(data["sources"]):
+            swhere = f"{where} sources[{i}]"
+            if not isinstance(source, dict):
+                report.problem(swhere, "must be a table with title and url")
+                continue
+            if require(source, {"title": str, "url": str}, swhere, report):
+                if not URL_RE.match(source["url"]):
+                    report.problem(swhere, f"url must be https: {source['url']!r}")
+        for locale in LOCALES:
+            lwhere = f"{where} [{locale}]"
+            block = data.get(locale)
+            if not isinstance(block, dict):
+                report.problem(where, f"missing table [{locale}]")
+                continue
+            if not require(block, {"title": str, "summary": str, "body": str}, lwhere, report):
+                continue
+            summary = block["summary"].strip()
+            if not summary:
+                report.problem(lwhere, "summary is empty")
+            if len(summary) > SMS_MAX:
+                report.problem(lwhere, f"summary is {len(summary)} chars (max {SMS_MAX})")
+            bad = non_gsm7(summary)
+            if bad and locale == "en":
+                report.problem(lwhere, f"summary has non-GSM-7 characters: {bad!r}")
+            elif bad:
+                report.note(lwhere, f"summary has non-GSM-7 characters: {bad!r}")
+            if locale == "en" and not summary.isascii():
+                report.problem(lwhere, "English summary must be plain ASCII")
+            words = len(block["body"].split())
+            if not BODY_WORDS[0] <= words <= BODY_WORDS[1]:
+                report.problem(
+                    lwhere, f"body has {words} words (want {BODY_WORDS[0]}-{BODY_WORDS[1]})"
+                )
+            if DISCLAIMER[locale] not in block["body"].lower():
+                report.problem(lwhere, f"body lacks the disclaimer {DISCLAIMER[locale]!r}")
+            if "](https://" not in block["body"]:
+                report.problem(lwhere, "body should link to at least one official source")
+
+
+def check_employers(report: Report) -> set[str]:
+    data = load(SEED_DIR / "employers.toml", report)
+    names: set[str] = set()
+    if data is None:
+        return names
+    employers = data.get("employer", [])
+    if not 8 <= len(employers) <= 12:
+        report.problem("employers.toml", f"expected 8-12 employers, found {len(employers)}")
+    keys = {"name": str, "city": str, "region": str, "industry": str, "aliases": list}
+    for i, emp in enumerate(employers):
+        where = f"employers.toml employer[{i}]"
+        if not require(emp, keys, where, report):
+            continue
+        if emp["name"] in names:
+            report.problem(where, f"duplicate name {emp['name']!r}")
+        names.add(emp["name"])
+        if emp["industry"] not in INDUSTRIES:
+            report.problem(where, f"industry {emp['industry']!r} not in {sorted(INDUSTRIES)}")
+        if not REGION_RE.match(emp["region"]):
+            report.problem(where, f"region {emp['region']!r} must be a 2-letter state code")
+        if not all(isinstance(a, str) and a for a in emp["aliases"]):
+            report.problem(where, "aliases must be non-empty strings")
+    return names
+
+
+def check_reviews(report: Report, employers: set[str]) -> None:
+    data = load(SEED_DIR / "reviews.toml", report)
+    if data is None:
+        return
+    reviews = data.get("review", [])
+    if not 12 <= len(reviews) <= 20:
+        report.problem("reviews.toml", f"expected 12-20 reviews, found {len(reviews)}")
+    keys: dict[str, type] = {"employer": str, "locale": str, "text": str}
+    keys |= {"status": str}
+    keys |= dict.fromkeys(RATINGS, int)
+    keys |= dict.fromkeys(REVIEW_FLAGS, bool)
+    for i, rev in enumerate(reviews):
+        where = f"reviews.toml review[{i}]"
+        if not require(rev, keys, where, report):
+            continue
+        if rev["employer"] not in employers:
+            report.problem(where, f"unknown employer {rev['employer']!r}")
+        if rev["locale"] not in LOCALES:
+            report.problem(where, f"locale {rev['locale']!r} not in {LOCALES}")
+        for rating in RATINGS:
+            if not 1 <= rev[rating] <= 5:
+                report.problem(where, f"{rating}={rev[rating]} is outside 1-5")
+        if rev["status"] not in REVIEW_STATUSES:
+            report.problem(where, f"status {rev['status']!r} not in {sorted(REVIEW_STATUSES)}")
+        if REVIEW_TEXT_FORBIDDEN.search(rev["text"]):
+            report.problem(where, "text must not contain digits, e-mail addresses or links")
+    counts: dict[str, int] = {}
+    for rev in reviews:
+        counts[rev.get("employer", "")] = counts.get(rev.get("employer", ""), 0) + 1
+    if reviews and max(counts.values()) < 4:
+        report.problem("reviews.toml", "at least one employer should have 4 or more reviews")
+    if not any(rev.get("status") == "pending" for rev in reviews):
+        report.problem("reviews.toml", "no pending review for the moderation queue")
+
+
+def check_resources(report: Report) -> None:
+    data = load(SEED_DIR / "resources.toml", report)
+    if data is None:
+        return
+    resources = data.get("resource", [])
+    if not 8 <= len(resources) <= 12:
+        report.problem("resources.toml", f"expected 8-12 resources, found {len(resources)}")
+    keys = {
+        "name": str,
+        "kind": str,
+        "phone": str,
+        "hours": str,
+        "languages": list,
+        "region": str,
+        "description_en": str,
+        "description_es": str,
+    }
+    for i, res in enumerate(resources):
+        where = f"resources.toml resource[{i}]"
+        if not require(res, keys, where, report):
+            continue
+        if res["kind"] not in RESOURCE_KINDS:
+            report.problem(where, f"kind {res['kind']!r} not in {sorted(RESOURCE_KINDS)}")
+        if not FICTIONAL_PHONE_RE.match(res["phone"]):
+            report.problem(
+                where, f"phone {res['phone']!r} is not a fictional 555-01xx E.164 number"
+            )
+        if not REGION_RE.match(res["region"]):
+            report.problem(where, f"region {res['region']!r} must be a 2-letter state code")
+        if not res["languages"] or not all(
+            isinstance(code, str) and LANG_RE.match(code) for code in res["languages"]
+        ):
+            report.problem(where, "languages must be a non-empty list of language codes")
+        for key in ("description_en", "description_es"):
+            if "\n" in res[key].strip() or not res[key].strip():
+                report.problem(where, f"{key} must be one non-empty line")
+
+
+def main() -> int:
+    report = Report()
+    check_rights(report)
+    employers = check_employers(report)
+    check_reviews(report, employers)
+    check_resources(report)
+    for line in report.notes:
+        sys.stdout.write(f"note: {line}\n")
+    for line in report.problems:
+        sys.stderr.write(f"problem: {line}\n")
+    if report.problems:
+        sys.stderr.write(f"{len(report.problems)} problem(s) found\n")
+        return 1
+    sys.stdout.write("seed content OK\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
