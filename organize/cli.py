@@ -34,6 +34,29 @@ def translate_update() -> None:
     _pybabel("extract", "-F", str(TRANSLATIONS_DIR / "babel.cfg"), "-k", "_l", "-k", "N_",
              "--no-location", "--sort-output", "-o", str(pot), str(ROOT))  # fmt: skip
     _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching")
+    fill_source_catalog(TRANSLATIONS_DIR / "en" / "LC_MESSAGES" / "messages.po")
+
+
+def fill_source_catalog(po_path: Path) -> int:
+    """English is the source language: its msgstrs are the msgids, so the catalog is complete."""
+    from babel.messages.pofile import read_po, write_po
+
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh)
+    filled = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.pluralizable and not all(message.string):
+            singular, plural = message.id
+            message.string = (singular, plural)
+            filled += 1
+        elif not message.pluralizable and not message.string:
+            message.string = message.id
+            filled += 1
+    with po_path.open("wb") as fh:
+        write_po(fh, catalog, omit_header=False, sort_output=True, include_lineno=False)
+    return filled
 
 
 @translate.command("compile")

@@ -1,0 +1,48 @@
+"""Every string the code can show is in the English and Spanish catalogs, translated."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "translations" / "babel.cfg"), "-k", "_l",
+         "-k", "N_", "-o", str(pot), str(ROOT)]
+    )  # fmt: skip
+    with pot.open("rb") as fh:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_catalog_is_complete_and_placeholders_match(extracted, locale):
+    with (ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    messages = {(m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog if m.id}
+    missing = sorted(extracted - set(messages))
+    assert missing == [], f"run `flask --app wsgi translate update`: {missing[:5]}"
+    for key in extracted:
+        message = messages[key]
+        assert not message.fuzzy, key
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"untranslated in {locale}: {key!r}"
+        wanted = set(PLACEHOLDER.findall(key))
+        for translated in strings:
+            assert set(PLACEHOLDER.findall(translated)) <= wanted | {"%(num)d"}, key
+
+
+def test_spanish_has_babels_three_plural_forms():
+    with (ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    assert catalog.num_plurals == 3
+    plural = [m for m in catalog if m.id and m.pluralizable]
+    assert plural
+    assert all(len(m.string) == 3 and all(m.string) for m in plural)

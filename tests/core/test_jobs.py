@@ -1,0 +1,44 @@
+"""The enqueue seam: in-process without Redis, through RQ with it, loud when Redis is down."""
+
+import pytest
+
+from organize.extensions import rq
+from organize.jobs import QueueUnavailable, enqueue
+from tests.conftest import TEST_REDIS_URL
+
+CALLS: list[int] = []
+
+
+@rq.job
+def record_call(value: int) -> int:
+    """A job for the seam's tests."""
+    CALLS.append(value)
+    return value
+
+
+@pytest.fixture(autouse=True)
+def _clear_calls():
+    CALLS.clear()
+
+
+def test_without_redis_jobs_run_in_process(app_factory):
+    app = app_factory(REDIS_URL=None)
+    with app.app_context():
+        enqueue(record_call, 7)
+    assert CALLS == [7]
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="needs TEST_REDIS_URL (CI runs it)")
+def test_with_redis_jobs_go_through_rq(app_factory, redis_client):
+    app = app_factory(REDIS_URL=TEST_REDIS_URL)
+    with app.app_context():
+        enqueue(record_call, 8)  # RQ runs it inline in tests (RQ_ASYNC follows TESTING)
+        assert rq.queue.connection.connection_pool.connection_kwargs["db"] == 15
+    assert CALLS == [8]
+
+
+def test_redis_down_is_reported_not_lost_silently(app_factory):
+    app = app_factory(REDIS_URL="redis://127.0.0.1:1/0", RQ_ASYNC=True)
+    with app.app_context(), pytest.raises(QueueUnavailable):
+        enqueue(record_call, 9)
+    assert CALLS == []
