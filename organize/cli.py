@@ -47,10 +47,10 @@ def fill_source_catalog(po_path: Path) -> int:
     for message in catalog:
         if not message.id:
             continue
-        if message.pluralizable and not all(message.string):
-            singular, plural = message.id
-            message.string = (singular, plural)
-            filled += 1
+        if isinstance(message.id, tuple):
+            if not all(message.string or ()):
+                message.string = tuple(message.id)
+                filled += 1
         elif not message.pluralizable and not message.string:
             message.string = message.id
             filled += 1
