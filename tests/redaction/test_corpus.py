@@ -24,7 +24,9 @@ PERSON_RECALL = 0.85
 PRECISION = 0.9
 
 
-@pytest.fixture(scope="module", params=[DEV_CORPUS, OWN_CASES, HELD_OUT], ids=["dev", "cases", "heldout"])
+@pytest.fixture(
+    scope="module", params=[DEV_CORPUS, OWN_CASES, HELD_OUT], ids=["dev", "cases", "heldout"]
+)
 def corpus_score(request: pytest.FixtureRequest) -> Score:
     path: Path = request.param
     if not path.exists():
