@@ -20,25 +20,19 @@ from pathlib import Path
 from typing import Any
 
 SEED_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(SEED_DIR.parents[1]))  # run as a script from anywhere
 
-CATEGORIES = {"pay", "hours", "safety", "status", "organizing", "discrimination"}
-INDUSTRIES = {
-    "cleaning",
-    "restaurant",
-    "construction",
-    "agriculture",
-    "warehouse",
-    "care",
-    "beauty",
-    "car-wash",
-    "retail",
-    "other",
-}
+from organize.employers import INDUSTRIES as EMPLOYER_INDUSTRIES  # noqa: E402
+from organize.models.reviews import FLAG_FIELDS, RATING_FIELDS  # noqa: E402
+from organize.rights import CATEGORIES as RIGHTS_CATEGORIES  # noqa: E402
+
+CATEGORIES = set(RIGHTS_CATEGORIES)
+INDUSTRIES = set(EMPLOYER_INDUSTRIES)
 RESOURCE_KINDS = {"worker-center", "legal-aid", "co-op", "union"}
 REVIEW_STATUSES = {"approved", "pending"}
 LOCALES = ("en", "es")
-RATINGS = ("pay", "hours", "safety", "respect", "recommend")
-REVIEW_FLAGS = ("wage_theft", "documents_withheld", "immigration_threats")
+RATINGS = RATING_FIELDS
+REVIEW_FLAGS = FLAG_FIELDS
 
 SMS_MAX = 300
 BODY_WORDS = (150, 350)
