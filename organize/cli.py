@@ -12,7 +12,7 @@ from babel.messages.frontend import CommandLineInterface
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from organize import employers, organizers, reviews, rights
+from organize import employers, organizers, resources, reviews, rights
 from organize.extensions import db
 from organize.i18n import TRANSLATIONS_DIR
 from organize.models import ROLES, Employer, Organizer
@@ -115,6 +115,23 @@ def seed_rights() -> int:
     return len(files)
 
 
+def seed_resources() -> int:
+    """Demo worker centers, legal aid and co-ops (fictional, 555-01xx numbers)."""
+    rows = _load("resources.toml").get("resource", [])
+    for row in rows:
+        resources.upsert(
+            name=row["name"],
+            region=row["region"],
+            kind=row["kind"],
+            phone=row.get("phone", ""),
+            hours=row.get("hours", ""),
+            languages=list(row.get("languages", [])),
+            description_en=row.get("description_en", ""),
+            description_es=row.get("description_es", ""),
+        )
+    return len(rows)
+
+
 def seed_employers_and_reviews() -> tuple[int, int]:
     """Demo employers, and demo reviews run through the same submit path as real ones."""
     by_name: dict[str, Employer] = {}
@@ -162,9 +179,13 @@ def seed_demo(if_empty: bool) -> None:
             password = secrets.token_urlsafe(12)
             organizers.create(email=DEMO_EMAIL, password=password, role="admin")
     topics = seed_rights()
+    places = seed_resources()
     employer_count, review_count = seed_employers_and_reviews()
     db.session.commit()
-    click.echo(f"Seeded {employer_count} employers, {review_count} reviews, {topics} topics.")
+    click.echo(
+        f"Seeded {employer_count} employers, {review_count} reviews, {topics} topics, "
+        f"{places} places."
+    )
     if password:
         click.echo(f"Demo organizer (development only): {DEMO_EMAIL} / {password}", err=True)
 

@@ -54,7 +54,10 @@ def defaults(production: bool) -> dict[str, Any]:
     """Settings every deployment starts from."""
     return {
         "ENV_NAME": "production" if production else "development",
-        "LANGUAGES": ["en", "es"],
+        # Every channel's languages (SMS and voice speak all of them) …
+        "LANGUAGES": ["en", "es", "zh", "tl", "ht"],
+        # … and those whose web pages are fully translated (the web switcher offers these).
+        "WEB_LANGUAGES": ["en", "es"],
         "DEFAULT_LOCALE": "en",
         "REDIS_URL": None,
         "TWILIO_ACCOUNT_SID": None,
@@ -72,6 +75,10 @@ def defaults(production: bool) -> dict[str, Any]:
         "REVIEW_RATE_LIMIT": "10 per hour",
         "PRICE_PER_SEGMENT": 0.0079,
         "CONFIRM_ABOVE": 1000,
+        "SMS_PROGRAM_NAME": "organize",
+        "SMS_HELP_CONTACT": None,
+        "SMS_ALERTS_PER_MONTH": 4,
+        "SMS_CONVERSATION_TTL": 2 * 3600,
         "HOTLINE_NUMBER": None,
         "HOTLINE_HOURS": None,
         "ENABLE_SIMULATOR": not production,
@@ -101,6 +108,10 @@ ENV_TYPES: dict[str, type] = {
     "REVIEW_RATE_LIMIT": str,
     "PRICE_PER_SEGMENT": float,
     "CONFIRM_ABOVE": int,
+    "SMS_PROGRAM_NAME": str,
+    "SMS_HELP_CONTACT": str,
+    "SMS_ALERTS_PER_MONTH": int,
+    "SMS_CONVERSATION_TTL": int,
     "HOTLINE_NUMBER": str,
     "HOTLINE_HOURS": str,
     "ENABLE_SIMULATOR": bool,
@@ -125,8 +136,9 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
                 found[name] = kind(raw)
             except ValueError as exc:
                 raise ConfigError(f"{name} must be a {kind.__name__}, not {raw!r}") from exc
-    if langs := environ.get("LANGUAGES", "").strip():
-        found["LANGUAGES"] = [code.strip() for code in langs.split(",") if code.strip()]
+    for name in ("LANGUAGES", "WEB_LANGUAGES"):
+        if langs := environ.get(name, "").strip():
+            found[name] = [code.strip() for code in langs.split(",") if code.strip()]
     return found
 
 
@@ -175,6 +187,8 @@ def build_config(
         config.update(test_config)
     ensure_secrets(config, instance_path, production)
     config["REVIEW_PUBLISH_DELAY_HOURS"] = parse_delay(config["REVIEW_PUBLISH_DELAY"])
+    if not config["SMS_HELP_CONTACT"]:
+        config["SMS_HELP_CONTACT"] = config["PUBLIC_URL"] or "organize.example.org"
     redis_url = config.get("REDIS_URL")
     config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)  # Redis down must not take pages down
@@ -183,6 +197,7 @@ def build_config(
     if redis_url:
         config.setdefault("RQ_CONNECTION", redis_url)
     config.setdefault("RQ_QUEUES", ["default"])
-    if config["DEFAULT_LOCALE"] not in config["LANGUAGES"]:
-        raise ConfigError("DEFAULT_LOCALE must be one of LANGUAGES")
+    config["WEB_LANGUAGES"] = [c for c in config["WEB_LANGUAGES"] if c in config["LANGUAGES"]]
+    if config["DEFAULT_LOCALE"] not in config["WEB_LANGUAGES"]:
+        raise ConfigError("DEFAULT_LOCALE must be one of WEB_LANGUAGES (and LANGUAGES)")
     return config

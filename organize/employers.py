@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from organize.extensions import db
+from organize.i18n import N_
 from organize.models import Employer, EmployerAlias
 from organize.text import fold, name_key, slugify
 
@@ -18,6 +19,19 @@ INDUSTRIES = (
     "retail",
     "other",
 )
+
+INDUSTRY_LABELS = {
+    "cleaning": N_("Cleaning"),
+    "restaurant": N_("Restaurant or kitchen"),
+    "construction": N_("Construction"),
+    "agriculture": N_("Farm work"),
+    "warehouse": N_("Warehouse"),
+    "care": N_("Care work (children, elders)"),
+    "beauty": N_("Nail or beauty salon"),
+    "car-wash": N_("Car wash"),
+    "retail": N_("Store"),
+    "other": N_("Other"),
+}
 
 
 def _escape_like(text: str) -> str:

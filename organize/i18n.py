@@ -33,7 +33,7 @@ def forget_cached_locale() -> None:
 
 def select_locale() -> str:
     """Pick the locale for this request."""
-    languages: list[str] = current_app.config["LANGUAGES"]
+    languages: list[str] = current_app.config["WEB_LANGUAGES"]
     default: str = current_app.config["DEFAULT_LOCALE"]
     if not request:
         return default

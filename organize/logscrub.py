@@ -7,6 +7,7 @@ Promise 1 of DESIGN.md §4 covers the logs. Our own code never logs a number, bu
 import ipaddress
 import logging
 import re
+import traceback
 
 import phonenumbers
 
@@ -45,6 +46,11 @@ def scrub(text: str) -> str:
         pieces.append(text[last:])
         text = "".join(pieces)
     return text
+
+
+def stack(error: BaseException) -> str:
+    """The traceback without the exception's message, which may quote user input."""
+    return "".join(traceback.format_tb(error.__traceback__))
 
 
 class ScrubFilter(logging.Filter):

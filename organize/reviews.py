@@ -5,7 +5,6 @@ k-threshold and random publication delay apply to all of them alike.
 """
 
 import secrets
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +18,7 @@ from organize.extensions import db
 from organize.i18n import N_
 from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer, Organizer, Review
 from organize.redaction import redact
+from organize.text import clean
 
 # Reasons a moderator may give; shown, counted, on the public transparency page.
 REJECTION_REASONS: dict[str, str] = {
@@ -60,11 +60,8 @@ class Summary:
 
 
 def clean_text(text: str) -> str:
-    """NFC-normalize and drop control characters (binary junk) but keep line breaks."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"}
-    ).strip()
+    """The review's text, cleaned of binary junk (see `organize.text.clean`)."""
+    return clean(text)
 
 
 def prepare(*, text: str, locale: str) -> Draft:

@@ -25,3 +25,19 @@ def name_key(name: str) -> str:
 def slugify(text: str) -> str:
     """URL slug from folded text."""
     return fold(text).replace(" ", "-")[:200] or "employer"
+
+
+def clean(text: str) -> str:
+    """NFC-normalize and drop control, surrogate and private-use characters; keep line breaks."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co"}
+    ).strip()
+
+
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry, so TwiML always parses."""
+    return _XML_INVALID.sub("", text)

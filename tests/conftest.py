@@ -103,7 +103,8 @@ def app_factory(database_url: str) -> Iterator[Any]:
     yield factory
     for app in made:
         with app.app_context():
-            _empty_tables()
+            if app.config["SQLALCHEMY_DATABASE_URI"] == database_url:  # not a deliberately dead one
+                _empty_tables()
             db.engine.dispose()
 
 

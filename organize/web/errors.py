@@ -1,12 +1,13 @@
 """Error pages in the visitor's language; webhooks get their own answers in their blueprints."""
 
 import logging
-import traceback
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from organize.logscrub import stack
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,7 @@ def handle_csrf(error: CSRFError) -> tuple[str, int]:
 
 def handle_unexpected(error: Exception) -> tuple[str, int]:
     """Log the type and stack only (the message may quote user input) and show a calm page."""
-    stack = "".join(traceback.format_tb(error.__traceback__))
-    log.error("unhandled %s on %s\n%s", type(error).__name__, request.path, stack)
+    log.error("unhandled %s on %s\n%s", type(error).__name__, request.path, stack(error))
     return _page(500, _("Something went wrong"), _("Please try again in a moment."))
 
 

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from organize.employers import INDUSTRIES
+from organize.employers import INDUSTRIES, INDUSTRY_LABELS
 
 RATING_CHOICES = [
     SelectChoice("", _l("Skip")),
@@ -30,18 +30,6 @@ FLAG_CHOICES = [
     SelectChoice("no", _l("No")),
     SelectChoice("", _l("I prefer not to say")),
 ]
-INDUSTRY_LABELS = {
-    "cleaning": _l("Cleaning"),
-    "restaurant": _l("Restaurant or kitchen"),
-    "construction": _l("Construction"),
-    "agriculture": _l("Farm work"),
-    "warehouse": _l("Warehouse"),
-    "care": _l("Care work (children, elders)"),
-    "beauty": _l("Nail or beauty salon"),
-    "car-wash": _l("Car wash"),
-    "retail": _l("Store"),
-    "other": _l("Other"),
-}
 
 
 def _rating(label: str) -> RadioField:
@@ -93,7 +81,8 @@ class EmployerForm(FlaskForm):
     )
     region = StringField(_l("State"), validators=[Optional(), Length(max=60)])
     industry = SelectField(
-        _l("Kind of work"), choices=[SelectChoice(key, INDUSTRY_LABELS[key]) for key in INDUSTRIES]
+        _l("Kind of work"),
+        choices=[SelectChoice(key, _l(INDUSTRY_LABELS[key])) for key in INDUSTRIES],
     )
     submit = SubmitField(_l("Add this workplace"))
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from organize import employers, reviews, rights
+from organize import employers, resources, reviews, rights
 from organize.extensions import db, limiter
 from organize.models import FLAG_FIELDS, RATING_FIELDS
 from organize.web.forms import ConfirmForm, EmployerForm, ReviewForm
@@ -173,3 +173,20 @@ def transparency() -> str:
 def privacy() -> str:
     """What we keep and what we do not, as strong as the code and no stronger."""
     return render_template("privacy.html", threshold=current_app.config["REVIEW_K_THRESHOLD"])
+
+
+@bp.get("/help-near-you")
+def help_near_you() -> str:
+    """Worker centers, legal aid and co-ops, filterable by state and kind."""
+    region = request.args.get("region", "")[:10]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in resources.KIND_LABELS else ""
+    places = resources.find(region=region or None, kind=kind or None)
+    return render_template(
+        "help_near_you.html",
+        places=places,
+        regions=resources.regions(),
+        kinds=resources.KIND_LABELS,
+        region=region,
+        kind=kind,
+    )

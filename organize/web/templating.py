@@ -21,7 +21,9 @@ def lang_url(code: str) -> str:
 
 
 def _globals() -> dict[str, Any]:
-    languages = [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+    languages = [
+        (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["WEB_LANGUAGES"]
+    ]
     return {"languages": languages, "current_locale": str(get_locale()), "lang_url": lang_url}
 
 

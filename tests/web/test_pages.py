@@ -171,3 +171,23 @@ def test_oversized_body_is_refused(app_factory):
     with app.app_context():
         response = app.test_client().post("/review", data={"text": "x" * 5000})
         assert response.status_code == 413
+
+
+def test_help_near_you_filters_by_region_and_kind(client):
+    from organize import resources
+
+    resources.upsert(name="Center A", region="TX", kind="worker-center", phone="+17135550123")
+    resources.upsert(name="Legal B", region="TX", kind="legal-aid", phone="+17135550124")
+    resources.upsert(name="Co-op C", region="CA", kind="co-op", phone="+14085550125")
+    db.session.commit()
+    everything = visible_text(client.get("/help-near-you").get_data(as_text=True))
+    assert "Center A" in everything
+    assert "Co-op C" in everything
+    texas = visible_text(client.get("/help-near-you?region=TX").get_data(as_text=True))
+    assert "Center A" in texas
+    assert "Co-op C" not in texas
+    legal = visible_text(
+        client.get("/help-near-you?region=TX&kind=legal-aid").get_data(as_text=True)
+    )
+    assert "Legal B" in legal
+    assert "Center A" not in legal

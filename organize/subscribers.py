@@ -1,0 +1,118 @@
+"""Contacts (language per number) and alert subscribers: double opt-in, opt-out, opt back in.
+
+Numbers arrive as `privacy.Phone` (E.164 in memory + blind index); only the blind index and,
+for subscribers, the encrypted number are written.
+"""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from organize import privacy
+from organize.extensions import db
+from organize.models import Alert, Contact, Conversation, InboundMessage, Subscriber
+
+
+def locale_for(*, phone_hash: str) -> str | None:
+    """The language this number chose before, if any."""
+    return db.session.scalar(sa.select(Contact.locale).where(Contact.phone_hash == phone_hash))
+
+
+def remember_locale(*, phone_hash: str, locale: str) -> None:
+    """Remember the number's language (and the subscriber's, so alerts follow it)."""
+    contact = db.session.scalar(sa.select(Contact).where(Contact.phone_hash == phone_hash))
+    if contact is None:
+        db.session.add(Contact(phone_hash=phone_hash, locale=locale))
+    else:
+        contact.locale = locale
+    subscriber = get(phone_hash=phone_hash)
+    if subscriber is not None:
+        subscriber.locale = locale
+    db.session.flush()
+
+
+def get(*, phone_hash: str) -> Subscriber | None:
+    """The subscriber row for this number, whatever its status."""
+    return db.session.scalar(sa.select(Subscriber).where(Subscriber.phone_hash == phone_hash))
+
+
+def request_signup(*, phone: privacy.Phone, locale: str, source: str) -> Subscriber:
+    """First step of the double opt-in: a pending row (or the existing one, unchanged if active)."""
+    if phone.e164 is None:
+        raise ValueError("cannot subscribe a sender without a phone number")
+    subscriber = get(phone_hash=phone.hash)
+    if subscriber is None:
+        subscriber = Subscriber(
+            phone_hash=phone.hash,
+            phone_cipher=privacy.encrypt(phone.e164),
+            locale=locale,
+            status="pending",
+            consent_source=source,
+        )
+        db.session.add(subscriber)
+    elif subscriber.status != "active":
+        subscriber.status, subscriber.consent_source = "pending", source
+        subscriber.phone_cipher = privacy.encrypt(phone.e164)
+    db.session.flush()
+    return subscriber
+
+
+def confirm(*, subscriber: Subscriber) -> None:
+    """Second step: explicit YES. Consent time recorded; opt-out cleared."""
+    subscriber.status = "active"
+    subscriber.consent_at = datetime.now(UTC)
+    subscriber.opted_out_at = None
+    db.session.flush()
+
+
+def opt_out(*, phone_hash: str) -> bool:
+    """Stop every alert to this number at once. True when a subscriber row changed."""
+    subscriber = get(phone_hash=phone_hash)
+    if subscriber is None or subscriber.status == "opted_out":
+        return False
+    subscriber.status = "opted_out"
+    subscriber.opted_out_at = datetime.now(UTC)
+    db.session.flush()
+    return True
+
+
+def opt_back_in(*, phone: privacy.Phone, locale: str, source: str) -> Subscriber | None:
+    """START/UNSTOP after an opt-out: active again (the carrier keyword is itself consent)."""
+    subscriber = get(phone_hash=phone.hash)
+    if subscriber is None or subscriber.status != "opted_out":
+        return None
+    subscriber.consent_source = source
+    confirm(subscriber=subscriber)
+    return subscriber
+
+
+def set_preferences(
+    *, subscriber: Subscriber, region: str | None = None, industry: str | None = None
+) -> None:
+    """Optional answers after sign-up; used to target alerts."""
+    if region is not None:
+        subscriber.region = region
+    if industry is not None:
+        subscriber.industry = industry
+    db.session.flush()
+
+
+def latest_alert() -> Alert | None:
+    """The newest alert that has gone out."""
+    stmt = (
+        sa.select(Alert)
+        .where(Alert.status.in_(("sending", "sent")))
+        .order_by(Alert.sent_at.desc().nulls_last(), Alert.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(stmt)
+
+
+def forget(*, phone_hash: str) -> int:
+    """Promise 5: delete every row tied to this number. Returns how many rows went."""
+    removed = 0
+    for model in (Subscriber, Conversation, Contact, InboundMessage):
+        result = db.session.execute(sa.delete(model).where(model.phone_hash == phone_hash))
+        removed += result.rowcount or 0  # type: ignore[attr-defined]
+    db.session.flush()
+    return removed

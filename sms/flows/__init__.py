@@ -1,0 +1,1 @@
+"""Conversation flows. Each `handle(turn)` answers a message inside its flow; `start` opens it."""

@@ -1,0 +1,152 @@
+"""Decide what an inbound text means and answer it.
+
+Order of precedence: opt-out words (always, even mid-conversation) → MORE (paged text) →
+global keywords (HELP, MENU, RIGHTS …) → the conversation in progress → YES for a pending
+sign-up → a main-menu number → the main menu for anything not understood.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from organize import privacy, subscribers
+from organize.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
+from sms import state
+from sms.flows import alerts, forget, menu, near, review, rights
+from sms.keywords import match
+from sms.turn import Turn
+
+MAX_SEGMENTS = 3
+Handler = Callable[[Turn], str]
+
+GLOBAL: dict[str, Handler] = {
+    "help": menu.help_reply,
+    "menu": menu.main_menu,
+    "rights": rights.start,
+    "review": review.start,
+    "near": near.start,
+    "language": menu.language_start,
+    "forget": forget.start,
+    "opt_in": alerts.start,
+}
+FLOWS: dict[str, Handler] = {
+    "language": menu.handle_language,
+    "rights": rights.handle,
+    "near": near.handle,
+    "review": review.handle,
+    "signup": alerts.handle,
+    "forget": forget.handle,
+}
+MENU_STARTS: dict[int, Handler] = {
+    1: rights.start,
+    2: review.start,
+    3: alerts.start,
+    4: near.start,
+    5: menu.language_start,
+}
+# HELP answers without ending what the person was doing.
+KEEPS_CONVERSATION = {"help"}
+
+
+def _more(turn: Turn) -> str | None:
+    conversation = turn.conversation
+    pages: list[str] = list(conversation.data.get("more", [])) if conversation else []
+    if conversation is None or not pages:
+        return None
+    conversation.data = {**conversation.data, "more": pages[1:]}
+    return _with_more_hint(pages[0]) if pages[1:] else pages[0]
+
+
+def _with_more_hint(page: str) -> str:
+    return page + "\n" + _("(MORE for more)")
+
+
+def _dispatch(turn: Turn) -> str:
+    intent = turn.match.intent
+    if intent == "opt_out":
+        return alerts.opt_out(turn)
+    if intent == "more" and (paged := _more(turn)) is not None:
+        return paged
+    conversation = turn.conversation
+    if turn.expired and intent not in GLOBAL:
+        return _("That conversation timed out.") + "\n" + menu.main_menu(turn)
+    if intent in GLOBAL:
+        if conversation is not None and intent not in KEEPS_CONVERSATION:
+            state.end(phone_hash=turn.phone.hash)
+            turn.conversation = None
+        return GLOBAL[intent](turn)
+    if conversation is not None and conversation.flow in FLOWS:
+        return FLOWS[conversation.flow](turn)
+    if intent == "yes":
+        subscriber = subscribers.get(phone_hash=turn.phone.hash)
+        if subscriber is not None and subscriber.status == "pending":
+            return alerts.confirm_pending(turn, subscriber)
+    number = turn.match.number
+    if number in MENU_STARTS:
+        return MENU_STARTS[number](turn)
+    return menu.main_menu(turn, not_understood=bool(turn.match.folded))
+
+
+def _fit(turn: Turn, text: str) -> str:
+    """At most three segments: longer text is paged, the rest kept for MORE."""
+    text = plain_spelling(text.strip())
+    if measure(text).count <= MAX_SEGMENTS:
+        return text
+    hint = "\n" + _("(MORE for more)")
+    part = GSM7_PART if measure(text).encoding == "GSM-7" else UCS2_PART
+    budget = MAX_SEGMENTS * part - measure(hint).units - 2
+    pages = split_pages(text, budget)
+    if not turn.forgotten:
+        conversation = state.load(phone_hash=turn.phone.hash) or state.start(
+            phone_hash=turn.phone.hash, flow="paging", step="more"
+        )
+        conversation.data = {**conversation.data, "more": pages[1:]}
+    return pages[0] + hint
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The text to send back, and whether the number was just forgotten (store nothing)."""
+
+    text: str
+    forgotten: bool = False
+
+
+def respond(*, phone: privacy.Phone, body: str, num_media: int = 0) -> Reply:
+    """The reply for one inbound message (the caller stores nothing of `body`)."""
+    found = match(body)
+    locale = subscribers.locale_for(phone_hash=phone.hash)
+    if found.locale and found.locale != locale:
+        locale = found.locale
+        subscribers.remember_locale(phone_hash=phone.hash, locale=locale)
+    conversation, expired = state.load_or_expire(phone_hash=phone.hash)
+    turn = Turn(
+        phone=phone,
+        body=body,
+        match=found,
+        locale=locale or "en",
+        conversation=conversation,
+        expired=expired,
+    )
+    with force_locale(turn.locale):
+        if num_media and found.intent != "opt_out":
+            text = _("Sorry, we cannot read pictures or recordings. Please send text.")
+            if body.strip():
+                text += "\n" + _dispatch(turn)
+        else:
+            text = _dispatch(turn)
+    with force_locale(turn.locale):
+        return Reply(text=_fit(turn, text), forgotten=turn.forgotten)
+
+
+def record_opt_out_type(*, phone: privacy.Phone, opt_out_type: str) -> None:
+    """Twilio's Advanced Opt-Out already answered: record what it did, answer nothing more."""
+    kind = opt_out_type.strip().upper()
+    if kind == "STOP":
+        subscribers.opt_out(phone_hash=phone.hash)
+        state.end(phone_hash=phone.hash)
+    elif kind == "START":
+        locale = subscribers.locale_for(phone_hash=phone.hash) or "en"
+        subscribers.opt_back_in(phone=phone, locale=locale, source="sms-start")
