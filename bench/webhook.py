@@ -1,18 +1,18 @@
 """Benchmark the signed SMS webhook `POST /sms/inbound` under gunicorn against a bare Flask app.
 
 Run from the repository root: ``.venv/bin/python bench/webhook.py [--seconds N] [--connections C]``.
-Both apps run under the same gunicorn settings (2 sync workers, no access log) on free loopback
-ports. Phase 1 drives each to capacity with `wrk` (closed loop; a Python client when `wrk` is
-missing) and reports req/s of 200 answers, p50/p99 and app/baseline. Phase 2 offers the app half
-its measured capacity from an open-loop Python client that times every request from its scheduled
-start, so a stall is charged to the requests it delays (no coordinated omission).
+The app and `bench/baseline_app.py` run under the same gunicorn settings (2 sync workers, no
+access log) on free loopback ports. Phase 1 drives each to capacity with `wrk` (closed loop; a
+Python client when `wrk` is missing) and reports req/s of 200 answers, p50/p99 and app/baseline.
+Phase 2 offers half the app's capacity from an open-loop Python client that times each request
+from its scheduled start, so a stall is charged to every request it delays. Each phase runs in
+ABBA order (app, baseline, baseline, app) so load that drifts during the run biases neither side.
 Targets are printed as PASS/FAIL lines; the exit status does not depend on them.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import math
 import os
 import secrets
@@ -27,9 +27,11 @@ import time
 import urllib.parse
 import uuid
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import NoReturn
 
 from cryptography.fernet import Fernet
 from twilio.request_validator import RequestValidator
@@ -40,17 +42,22 @@ ROOT = Path(__file__).resolve().parents[1]
 PATH = "/sms/inbound"
 FORM = "application/x-www-form-urlencoded"
 WORKERS = 2
+TARGETS = {"app": "wsgi:app", "baseline": "bench.baseline_app:create_app()"}
 RATIO_TARGET = 0.6
 P99_TARGET_MS = 25.0
 BODIES = ("RIGHTS", "1", "HELP")
-# 200 fictional numbers: the 555-01xx block of two Houston area codes.
+# 200 fictional senders: the 555-01xx block of two Houston area codes.
 SENDERS = tuple(f"+1{area}55501{n:02d}" for area in ("713", "832") for n in range(100))
 TO_NUMBER = "+15005550006"
-# Unique signed requests per second of a closed-loop phase: above what 2 cores can serve, so
-# no MessageSid is sent twice (the app answers a replayed sid from its stored reply).
-POOL_PER_SECOND = 4000
+# The webhook answers 200 with this apology when its database or a flow fails (sms/__init__.py):
+# counted as an error, like a 500 would be.
+APOLOGY = b"Sorry, we cannot answer right now"
+# Unique requests per second of closed-loop app traffic: above what 2 cores serve, so no
+# MessageSid repeats (the app answers a replayed sid from its stored reply, a cheaper path).
+POOL_PER_SECOND = 5000
+BASELINE_POOL = 5000  # the baseline keeps no state: its pool may cycle
 WRK_THREADS = 1  # one epoll loop keeps up with 2 sync workers and leaves a core to the servers
-OPEN_LOOP_THREADS = 16
+OPEN_LOOP_THREADS = 8  # enough for half capacity; more threads only fight over the GIL
 # Settings that would change what is measured: production mode refuses the dev signature,
 # PUBLIC_URL changes the signed URL, GUNICORN_CMD_ARGS could add an access log or workers.
 SCRUBBED_ENV = ("TWILIO_AUTH_TOKEN", "ORGANIZE_ENV", "FLASK_ENV", "PUBLIC_URL", "GUNICORN_CMD_ARGS")
@@ -60,37 +67,56 @@ Request = tuple[bytes, str]  # (form body, X-Twilio-Signature)
 
 @dataclass
 class Result:
-    """What one load phase measured; latencies in milliseconds."""
+    """Statuses and latencies (a histogram in µs) of one phase, merged over its rounds."""
 
-    requests: int  # answers received, whatever their status
-    seconds: float
-    p50_ms: float
-    p99_ms: float
+    seconds: float = 0.0
     statuses: Counter[str] = field(default_factory=Counter)
-    note: str = ""
+    latency_us: Counter[int] = field(default_factory=Counter)
+    lag_us: Counter[int] = field(default_factory=Counter)  # open loop: sent how late
+    replayed: bool = False
 
-    @property
-    def ok(self) -> int:
-        """Answers with status 200; everything else counts as an error."""
-        return self.statuses.get("200", 0)
+    def add(self, status: str, seconds: float) -> None:
+        """Record one request."""
+        self.statuses[status] += 1
+        self.latency_us[round(seconds * 1e6)] += 1
+
+    def merge(self, other: Result) -> None:
+        """Fold another round (or thread) into this one."""
+        self.seconds += other.seconds
+        self.statuses.update(other.statuses)
+        self.latency_us.update(other.latency_us)
+        self.lag_us.update(other.lag_us)
+        self.replayed |= other.replayed
 
     @property
     def errors(self) -> int:
-        """Non-200 answers plus requests that got no answer (socket errors, timeouts)."""
-        return sum(count for status, count in self.statuses.items() if status != "200")
+        """Anything but a plain 200: other statuses, the apology, no answer at all."""
+        return sum(self.statuses.values()) - self.statuses["200"]
 
     @property
     def ok_rate(self) -> float:
         """Req/s counting only 200 answers, so fast 403s or 500s cannot pass for throughput."""
-        return self.ok / self.seconds if self.seconds else 0.0
+        return self.statuses["200"] / self.seconds if self.seconds else 0.0
 
-    def status_text(self) -> str:
-        """`200:12345 403:2 socket-error:1`, most frequent first."""
-        return " ".join(f"{status}:{count}" for status, count in self.statuses.most_common())
+    def p(self, quantile: float) -> float:
+        """Nearest-rank latency percentile in ms (all answers, errors included)."""
+        return percentile_ms(self.latency_us, quantile)
 
 
-def signed_requests(url: str, count: int, account_sid: str) -> list[Request]:
-    """Twilio-shaped inbound SMS, each with a fresh MessageSid, signed for `url`."""
+def percentile_ms(histogram: Counter[int], quantile: float) -> float:
+    """Nearest-rank percentile of a µs histogram, in ms."""
+    rank = math.ceil(quantile * sum(histogram.values()))
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value / 1000
+    return math.nan
+
+
+def signed_requests(port: int, count: int, account_sid: str) -> list[Request]:
+    """Twilio-shaped inbound texts, each with a fresh MessageSid, signed for this port's URL."""
+    url = f"http://127.0.0.1:{port}{PATH}"
     validator = RequestValidator(DEV_AUTH_TOKEN)
     requests = []
     for i in range(count):
@@ -116,26 +142,260 @@ def signed_requests(url: str, count: int, account_sid: str) -> list[Request]:
     return requests
 
 
-def percentile_ms(samples: list[float], quantile: float) -> float:
-    """Nearest-rank percentile of durations in seconds, in milliseconds."""
-    if not samples:
-        return math.nan
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(quantile * len(ordered)) - 1)] * 1000
-
-
-def post(conn: http.client.HTTPConnection, request: Request) -> str:
-    """Send one webhook; the status as text, or `socket-error` (the connection is then reset)."""
+def http_request(port: int, request: Request) -> bytes:
+    """The bytes of one signed POST, ready to send."""
     body, signature = request
-    headers = {"Content-Type": FORM, "X-Twilio-Signature": signature}
-    try:
-        conn.request("POST", PATH, body=body, headers=headers)
-        response = conn.getresponse()
-        response.read()
-    except (OSError, http.client.HTTPException):
+    head = (
+        f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {FORM}\r\n"
+        f"X-Twilio-Signature: {signature}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+class Connection:
+    """HTTP/1.1 on a plain socket: half the CPU per request of http.client (measured here),
+    on cores the servers need. Keeps the connection alive when the server does (sync workers
+    close it after each answer, as they would for Twilio)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sock: socket.socket | None = None
+
+    def exchange(self, payload: bytes) -> str:
+        """Send a prepared request; its status, `200-apology`, or `socket-error`."""
+        reused = self.sock is not None
+        try:
+            if self.sock is None:
+                self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.sock.sendall(payload)
+            status, body, keep_alive = self._read_response(self.sock)
+        except (OSError, ValueError, IndexError):
+            self.close()
+            return self.exchange(payload) if reused else "socket-error"
+        if not keep_alive:
+            self.close()
+        return "200-apology" if status == "200" and APOLOGY in body else status
+
+    @staticmethod
+    def _read_response(sock: socket.socket) -> tuple[str, bytes, bool]:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            if not (chunk := sock.recv(65536)):
+                raise ConnectionError("closed before the headers")
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {
+            k.strip().lower(): v.strip().lower()
+            for k, _, v in (ln.partition(":") for ln in lines[1:])
+        }
+        length = int(headers.get("content-length", "-1"))
+        while len(body) < length or (length < 0 and not body.endswith(b"0\r\n\r\n")):
+            if not (chunk := sock.recv(65536)):
+                if length < 0:
+                    break  # no length, not chunked: the body ends with the connection
+                raise ConnectionError("closed inside the body")
+            body += chunk
+        return lines[0].split()[1], body, headers.get("connection") != "close" and length >= 0
+
+    def close(self) -> None:
+        """Drop the socket; the next exchange connects afresh."""
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+# --- load generators ---------------------------------------------------------------------------
+
+
+def run_closed_loop(port: int, payloads: list[bytes], seconds: float, connections: int) -> Result:
+    """Back-to-back requests on `connections` threads (warm-up, and the fallback without wrk)."""
+    result, lock = Result(), threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker(share: list[bytes]) -> None:
+        conn, mine, n = Connection(port), Result(), 0
+        while (start := time.perf_counter()) < deadline:
+            mine.replayed |= n >= len(share)
+            mine.add(conn.exchange(share[n % len(share)]), time.perf_counter() - start)
+            n += 1
         conn.close()
-        return "socket-error"
-    return str(response.status)
+        with lock:
+            result.merge(mine)
+
+    started = time.perf_counter()
+    run_threads(worker, [(payloads[k::connections],) for k in range(connections)])
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def run_open_loop(port: int, payloads: list[bytes], rate: float, seconds: float) -> Result:
+    """Offer `rate` req/s on a fixed schedule; each latency runs from the scheduled start.
+
+    Request i is due at t0 + i/rate whether or not earlier ones were answered: when every
+    thread is busy (a slow server, or the client itself), the wait is charged to the request.
+    """
+    result, lock = Result(), threading.Lock()
+    pending = iter(range(min(len(payloads), round(rate * seconds))))
+    t0 = time.perf_counter() + 0.05
+
+    def worker() -> None:
+        conn, mine = Connection(port), Result()
+        while True:
+            with lock:
+                i = next(pending, None)
+            if i is None:
+                break
+            due = t0 + i / rate
+            if (wait := due - time.perf_counter()) > 0:
+                time.sleep(wait)
+            mine.lag_us[round((time.perf_counter() - due) * 1e6)] += 1
+            mine.add(conn.exchange(payloads[i]), time.perf_counter() - due)
+        conn.close()
+        with lock:
+            result.merge(mine)
+
+    run_threads(worker, [() for _ in range(OPEN_LOOP_THREADS)])
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def run_threads(target: Callable[..., None], arguments: list[tuple[object, ...]]) -> None:
+    """One daemon thread per argument tuple (Ctrl-C is not held up by them); wait for all,
+    then raise the first exception one of them met, rather than report a partial result."""
+    failures: list[BaseException] = []
+
+    def guarded(*args: object) -> None:
+        try:
+            target(*args)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=args, daemon=True) for args in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+
+
+WRK_SCRIPT = r"""-- Generated by bench/webhook.py. DATA holds one "body<TAB>signature" per line.
+local DATA, HOST, THREADS = %(data)s, %(host)s, %(threads)d
+local all_threads, next_id = {}, 0
+local pool, size, i = {}, 0, 0
+statuses, wraps = {}, 0
+
+function setup(thread)
+  thread:set("thread_id", next_id)
+  next_id = next_id + 1
+  table.insert(all_threads, thread)
+end
+
+function init(args)
+  -- Format every request here, once, so request() costs the servers' cores nothing.
+  -- Thread k takes lines k, k+THREADS, ...: no two threads send the same MessageSid.
+  local headers = {["Host"] = HOST, ["Content-Type"] = "%(form)s"}
+  local line_no = 0
+  for line in io.lines(DATA) do
+    if line_no %% THREADS == thread_id then
+      local tab = line:find("\t", 1, true)
+      headers["X-Twilio-Signature"] = line:sub(tab + 1)
+      size = size + 1
+      pool[size] = wrk.format("POST", "%(path)s", headers, line:sub(1, tab - 1))
+    end
+    line_no = line_no + 1
+  end
+end
+
+function request()
+  i = i + 1
+  if i > size then
+    i, wraps = 1, wraps + 1
+  end
+  return pool[i]
+end
+
+function response(status, headers, body)
+  local key = tostring(status)
+  if status == 200 and body:find("%(apology)s", 1, true) then
+    key = "200-apology"
+  end
+  statuses[key] = (statuses[key] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local merged, wrapped = {}, 0
+  for _, thread in ipairs(all_threads) do
+    for key, count in pairs(thread:get("statuses")) do
+      merged[key] = (merged[key] or 0) + count
+    end
+    wrapped = wrapped + thread:get("wraps")
+  end
+  local e = summary.errors
+  for _, kind in ipairs({"connect", "read", "write", "timeout"}) do
+    if e[kind] > 0 then
+      merged["socket-" .. kind] = e[kind]
+    end
+  end
+  local parts, histogram = {}, {}
+  for key, count in pairs(merged) do
+    parts[#parts + 1] = key .. ":" .. count
+  end
+  for n = 1, #latency do
+    local value, count = latency(n)
+    histogram[n] = string.format("%%d:%%d", value, count)
+  end
+  io.write(string.format("WRK_RESULT duration_us=%%d requests=%%d wraps=%%d statuses=%%s\n",
+    summary.duration, summary.requests, wrapped, table.concat(parts, ",")))
+  io.write("WRK_LATENCY_US " .. table.concat(histogram, ",") .. "\n")
+end
+"""
+
+
+def run_wrk(
+    wrk: str, port: int, pool: list[Request], seconds: int, connections: int, workdir: Path
+) -> Result:
+    """Closed loop with wrk; statuses and the latency histogram come from the done() hook."""
+    data = workdir / f"requests-{port}.tsv"
+    with data.open("w") as fh:
+        fh.writelines(f"{body.decode()}\t{signature}\n" for body, signature in pool)
+    script = workdir / f"webhook-{port}.lua"
+    script.write_text(
+        WRK_SCRIPT
+        % {
+            "data": lua_string(str(data)),
+            "host": lua_string(f"127.0.0.1:{port}"),
+            "threads": WRK_THREADS,
+            "form": FORM,
+            "path": PATH,
+            "apology": APOLOGY.decode(),
+        }
+    )
+    command = [wrk, "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{seconds}s"]
+    command += ["--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    lines = {ln.split(" ", 1)[0]: ln for ln in done.stdout.splitlines() if ln.startswith("WRK_")}
+    if done.returncode != 0 or "WRK_RESULT" not in lines:
+        sys.exit(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    print(f"    {lines['WRK_RESULT']}")
+    fields = dict(item.split("=", 1) for item in lines["WRK_RESULT"].split()[1:])
+    result = Result(seconds=int(fields["duration_us"]) / 1e6, replayed=fields["wraps"] != "0")
+    for key, count in (part.split(":") for part in fields["statuses"].split(",")):
+        if int(count):
+            result.statuses[key] += int(count)
+    for part in lines.get("WRK_LATENCY_US", "").partition(" ")[2].split(","):
+        if part:
+            value, count = part.split(":")
+            result.latency_us[int(value)] += int(count)
+    return result
+
+
+def lua_string(text: str) -> str:
+    """A Lua long-bracket literal holding `text` verbatim."""
+    level = "=" * next(n for n in range(10) if f"]{'=' * n}]" not in text)
+    return f"[{level}[{text}]{level}]"
 
 
 # --- servers -----------------------------------------------------------------------------------
@@ -169,23 +429,16 @@ def prepare_database(env: dict[str, str]) -> None:
             sys.exit(f"`flask {' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
 
 
-def start_server(
-    target: str, port: int, env: dict[str, str], log: IO[str]
-) -> subprocess.Popen[str]:
-    """gunicorn in its own process group, so the whole group can be stopped at the end."""
+def start_server(target: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """gunicorn in its own process group (stopped as a whole at the end); no access log."""
     command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"]
-    return subprocess.Popen(
-        [*command, target],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [*command, target], cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
+        )
 
 
-def wait_until_listening(server: subprocess.Popen[str], port: int, log: Path) -> None:
+def wait_until_listening(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
     """Block until the port accepts connections; stop with the log if gunicorn exits first."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -199,250 +452,195 @@ def wait_until_listening(server: subprocess.Popen[str], port: int, log: Path) ->
     sys.exit(f"gunicorn did not listen on {port} within 60 s:\n{log.read_text()[-3000:]}")
 
 
-def stop_server(server: subprocess.Popen[str]) -> None:
+def stop_server(server: subprocess.Popen[bytes]) -> None:
     """TERM the process group (master and workers), KILL it if it lingers."""
-    if server.poll() is not None:
-        return
     for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(server.pid, sig)
-        except ProcessLookupError:
+        if server.poll() is not None:
             return
         try:
+            os.killpg(server.pid, sig)
             server.wait(timeout=grace)
+        except ProcessLookupError:
             return
         except subprocess.TimeoutExpired:
             continue
 
 
-# --- load generators ---------------------------------------------------------------------------
-
-WRK_SCRIPT = r"""-- Generated by bench/webhook.py. DATA holds one "body<TAB>signature" per line.
-local DATA, HOST, THREADS = %(data)s, %(host)s, %(threads)d
-local all_threads, next_id = {}, 0
-local pool, size, i = {}, 0, 0
-statuses, wraps, pool_size = {}, 0, 0
-
-function setup(thread)
-  thread:set("thread_id", next_id)
-  next_id = next_id + 1
-  table.insert(all_threads, thread)
-end
-
-function init(args)
-  -- Format every request once, here, so request() costs the servers' cores nothing.
-  -- Thread k takes lines k, k+THREADS, ...: no two threads send the same MessageSid.
-  local headers = {["Host"] = HOST, ["Content-Type"] = "%(form)s"}
-  local line_no = 0
-  for line in io.lines(DATA) do
-    if line_no %% THREADS == thread_id then
-      local tab = line:find("\t", 1, true)
-      headers["X-Twilio-Signature"] = line:sub(tab + 1)
-      size = size + 1
-      pool[size] = wrk.format("POST", "%(path)s", headers, line:sub(1, tab - 1))
-    end
-    line_no = line_no + 1
-  end
-  pool_size = size
-end
-
-function request()
-  i = i + 1
-  if i > size then
-    i, wraps = 1, wraps + 1
-  end
-  return pool[i]
-end
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local merged, wrapped, unique = {}, 0, 0
-  for _, thread in ipairs(all_threads) do
-    for status, count in pairs(thread:get("statuses")) do
-      merged[status] = (merged[status] or 0) + count
-    end
-    wrapped = wrapped + thread:get("wraps")
-    unique = unique + thread:get("pool_size")
-  end
-  local parts = {}
-  for status, count in pairs(merged) do
-    parts[#parts + 1] = status .. ":" .. count
-  end
-  local e = summary.errors
-  io.write(string.format(
-    "WRK_RESULT requests=%%d duration_us=%%d p50_us=%%.0f p99_us=%%.0f max_us=%%.0f "
-      .. "connect=%%d read=%%d write=%%d timeout=%%d non2xx3xx=%%d wraps=%%d pool=%%d "
-      .. "statuses=%%s\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    latency.max, e.connect, e.read, e.write, e.timeout, e.status, wrapped, unique,
-    #parts > 0 and table.concat(parts, ",") or "-"))
-end
-"""
+def log_anomalies(log: Path) -> list[str]:
+    """Lines a server logged besides gunicorn's INFO: app warnings, tracebacks, worker timeouts."""
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [line for line in lines if line.strip() and "[INFO]" not in line]
 
 
-def lua_string(text: str) -> str:
-    """A Lua long-bracket literal holding `text` verbatim."""
-    level = "=" * next(n for n in range(10) if f"]{'=' * n}]" not in text)
-    return f"[{level}[{text}]{level}]"
+def cpu_ticks() -> tuple[int, int] | None:
+    """Busy ticks of all CPUs, and of this process and its descendants; None without /proc."""
+    try:
+        with open("/proc/stat") as fh:
+            user, nice, system, _idle, _iowait, irq, softirq = map(int, fh.readline().split()[1:8])
+        processes: dict[int, tuple[int, int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    text = (entry / "stat").read_text()
+                except OSError:
+                    continue  # exited meanwhile
+                fields = text[text.rfind(")") + 2 :].split()  # after "pid (comm) "
+                processes[int(entry.name)] = (int(fields[1]), sum(map(int, fields[11:15])))
+    except OSError:
+        return None
+    ours, frontier = 0, {os.getpid()}
+    while frontier:  # utime+stime+cutime+cstime: reaped children (wrk) count in their parent
+        ours += sum(processes[pid][1] for pid in frontier if pid in processes)
+        frontier = {pid for pid, (ppid, _ticks) in processes.items() if ppid in frontier}
+    return user + nice + system + irq + softirq, ours
 
 
-def run_wrk(
-    wrk: str, port: int, pool: list[Request], seconds: int, connections: int, workdir: Path
-) -> tuple[Result, str]:
-    """Closed loop with wrk; percentiles and status counts come from the script's done() hook."""
-    data = workdir / f"requests-{port}.tsv"
-    with data.open("w") as fh:
-        fh.writelines(f"{body.decode()}\t{signature}\n" for body, signature in pool)
-    script = workdir / f"webhook-{port}.lua"
-    values = {"data": lua_string(str(data)), "host": lua_string(f"127.0.0.1:{port}")}
-    script.write_text(WRK_SCRIPT % {**values, "threads": WRK_THREADS, "form": FORM, "path": PATH})
-    command = [wrk, "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{seconds}s"]
-    command += ["--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_RESULT ")), "")
-    if done.returncode != 0 or not line:
-        sys.exit(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
-    fields = dict(item.split("=", 1) for item in line.split()[1:])
-    statuses: Counter[str] = Counter()
-    if fields["statuses"] != "-":
-        statuses.update(
-            {s: int(n) for s, n in (p.split(":") for p in fields["statuses"].split(","))}
-        )
-    for kind in ("connect", "read", "write", "timeout"):
-        if count := int(fields[kind]):
-            statuses[f"socket-{kind}"] += count
-    notes = []
-    if int(fields["wraps"]):
-        notes.append(f"pool of {fields['pool']} exhausted: MessageSids were replayed")
-    result = Result(
-        requests=int(fields["requests"]),
-        seconds=int(fields["duration_us"]) / 1e6,
-        p50_ms=float(fields["p50_us"]) / 1000,
-        p99_ms=float(fields["p99_us"]) / 1000,
-        statuses=statuses,
-        note="; ".join(notes),
-    )
-    return result, line
+# --- the run -----------------------------------------------------------------------------------
 
 
-def run_closed_loop(port: int, pool: list[Request], seconds: float, connections: int) -> Result:
-    """The fallback without wrk: one thread per connection, each sending back to back."""
-    latencies: list[float] = []
-    statuses: Counter[str] = Counter()
-    lock = threading.Lock()
-    wrapped = threading.Event()
-    deadline = time.perf_counter() + seconds
-
-    def worker(share: list[Request]) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        mine: list[float] = []
-        counts: Counter[str] = Counter()
-        n = 0
-        while (start := time.perf_counter()) < deadline:
-            if n == len(share):
-                wrapped.set()
-            counts[post(conn, share[n % len(share)])] += 1
-            mine.append(time.perf_counter() - start)
-            n += 1
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            statuses.update(counts)
-
-    started = time.perf_counter()
-    threads = [
-        threading.Thread(target=worker, args=(pool[k::connections],), daemon=True)
-        for k in range(connections)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    note = "pool exhausted: MessageSids were replayed" if wrapped.is_set() else ""
-    return Result(
-        len(latencies),
-        elapsed,
-        percentile_ms(latencies, 0.5),
-        percentile_ms(latencies, 0.99),
-        statuses,
-        note,
-    )
-
-
-def run_open_loop(port: int, pool: list[Request], rate: float, seconds: float) -> Result:
-    """Offer `rate` req/s on a fixed schedule; latency runs from the scheduled start.
-
-    Request i is due at t0 + i/rate whether or not earlier ones were answered; a worker that
-    picks it up late (all busy, or the client itself slow) still charges the delay to it.
-    """
-    total = min(len(pool), int(rate * seconds))
-    latencies: list[float] = []
-    lags: list[float] = []
-    statuses: Counter[str] = Counter()
-    lock = threading.Lock()
-    next_index = iter(range(total))
-    t0 = time.perf_counter() + 0.05
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while True:
-            with lock:
-                i = next(next_index, None)
-            if i is None:
-                break
-            due = t0 + i / rate
-            if (wait := due - time.perf_counter()) > 0:
-                time.sleep(wait)
-            lag = time.perf_counter() - due
-            status = post(conn, pool[i])
-            latency = time.perf_counter() - due
-            with lock:
-                latencies.append(latency)
-                lags.append(lag)
-                statuses[status] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(OPEN_LOOP_THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - t0
-    note = f"send lag p99 {percentile_ms(lags, 0.99):.2f} ms"
-    return Result(
-        len(latencies),
-        elapsed,
-        percentile_ms(latencies, 0.5),
-        percentile_ms(latencies, 0.99),
-        statuses,
-        note,
-    )
-
-
-# --- report ------------------------------------------------------------------------------------
+def abba(seconds: float) -> list[tuple[str, float]]:
+    """App, baseline, baseline, app: each side gets `seconds`, and a linear drift cancels out."""
+    first = seconds // 2 if isinstance(seconds, int) else seconds / 2
+    rounds = [("app", first), ("baseline", first)]
+    rounds += [("baseline", seconds - first), ("app", seconds - first)]
+    return [(name, length) for name, length in rounds if length > 0]
 
 
 def describe(name: str, result: Result) -> None:
-    """One line of figures, plus the status counts and any warning."""
+    """Figures, status counts, and warnings for one side of a phase."""
     print(
-        f"  {name:<9} {result.ok_rate:8.1f} req/s (200s)  p50 {result.p50_ms:6.2f} ms"
-        f"  p99 {result.p99_ms:6.2f} ms  [{result.requests} answers in {result.seconds:.1f} s]"
+        f"  {name:<9}{result.ok_rate:8.1f} req/s   p50 {result.p(0.5):6.2f} ms"
+        f"   p99 {result.p(0.99):6.2f} ms   ({sum(result.statuses.values())} requests"
+        f" in {result.seconds:.1f} s)"
     )
-    print(f"  {'':<9} statuses {result.status_text() or '-'}")
+    statuses = " ".join(f"{key}:{count}" for key, count in result.statuses.most_common())
+    print(f"  {'':9}statuses {statuses or '-'}")
     if result.errors:
-        share = result.errors / max(1, sum(result.statuses.values()))
-        print(f"  {'':<9} ERRORS: {result.errors} non-200 ({share:.1%}); latencies include them")
-    if result.note:
-        print(f"  {'':<9} note: {result.note}")
+        share = result.errors / sum(result.statuses.values())
+        print(f"  {'':9}ERRORS: {result.errors} not 200 ({share:.1%}), in the latencies too")
+    if result.lag_us:
+        lag50, lag99 = percentile_ms(result.lag_us, 0.5), percentile_ms(result.lag_us, 0.99)
+        print(f"  {'':9}client send lag p50 {lag50:.2f} ms, p99 {lag99:.2f} ms (late sends count)")
+    if result.replayed and name == "app":
+        print(f"  {'':9}WARNING: the request pool ran out and MessageSids were replayed")
 
 
 def table_row(label: str, result: Result) -> str:
     """A markdown row: label, req/s of 200 answers, p50, p99."""
-    return f"| {label} | {result.ok_rate:.0f} | {result.p50_ms:.1f} ms | {result.p99_ms:.1f} ms |"
+    return f"| {label} | {result.ok_rate:.0f} | {result.p(0.5):.1f} ms | {result.p(0.99):.1f} ms |"
+
+
+def measure(
+    seconds: int, connections: int, workdir: Path, servers: list[subprocess.Popen[bytes]]
+) -> None:
+    """Set up, serve both apps, run both phases, report. Started servers go into `servers`."""
+    wrk = shutil.which("wrk")
+    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
+    database = database_url.split(":", 1)[0].split("+", 1)[0]
+    ports = {name: free_port() for name in TARGETS}
+    client = f"wrk -t{WRK_THREADS} -c{connections}" if wrk else f"Python, {connections} threads"
+    print(
+        f"POST {PATH} on gunicorn -w {WORKERS} (sync): app vs bench/baseline_app.py, {database}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before start"
+    )
+    if not wrk:
+        print(
+            "NOTE: wrk not found (apt-get install -y wrk): the capacity phase uses a Python client,"
+            " which takes CPU and the GIL from the same cores, so req/s read lower than with wrk."
+        )
+
+    started = time.perf_counter()
+    env = app_environment(database_url)
+    account_sid = "AC" + secrets.token_hex(16)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        setup = executor.submit(prepare_database, env)  # a subprocess: signing runs meanwhile
+        app_pool = signed_requests(ports["app"], seconds * POOL_PER_SECOND, account_sid)
+        base_pool = signed_requests(ports["baseline"], BASELINE_POOL, account_sid)
+        setup.result()
+    logs = {name: workdir / f"gunicorn-{name}.log" for name in TARGETS}
+    for name, target in TARGETS.items():
+        servers.append(start_server(target, ports[name], env, logs[name]))
+    for server, name in zip(servers, TARGETS, strict=True):
+        wait_until_listening(server, ports[name], logs[name])
+    for name, port in ports.items():
+        # Workers load catalogs, metadata and connections on first use: keep that out.
+        warm = [http_request(port, r) for r in signed_requests(port, 1000, account_sid)]
+        warmed = run_closed_loop(port, warm, 2.0, 2 * WORKERS)
+        print(f"warm-up {name}: {' '.join(f'{k}:{n}' for k, n in warmed.statuses.items())}")
+    print(f"setup: {time.perf_counter() - started:.1f} s")
+    ticks = cpu_ticks()
+    measured_from = time.perf_counter()
+
+    print(f"\n== capacity: closed loop, {client}, {seconds} s per side in ABBA rounds")
+    capacity = {name: Result() for name in TARGETS}
+    used = 0
+    for name, length in abba(seconds):
+        pool = base_pool
+        if name == "app":
+            pool = app_pool[used : used + int(length) * POOL_PER_SECOND]
+            used += len(pool)
+        if wrk:
+            result = run_wrk(wrk, ports[name], pool, int(length), connections, workdir)
+        else:
+            payloads = [http_request(ports[name], r) for r in pool]
+            result = run_closed_loop(ports[name], payloads, length, connections)
+        capacity[name].merge(result)
+    for name, result in capacity.items():
+        describe(name, result)
+    app, base = capacity["app"], capacity["baseline"]
+    ratio = app.ok_rate / base.ok_rate if base.ok_rate else 0.0
+    print(f"  ratio app/baseline {ratio:.2f}")
+
+    rate = app.ok_rate / 2
+    half = {name: Result() for name in TARGETS}
+    if rate >= 1:
+        print(
+            f"\n== half capacity: open loop, Python client, {rate:.0f} req/s, {seconds} s per side"
+        )
+        count = math.ceil(rate * seconds) + 1
+        payloads = {
+            name: [http_request(port, r) for r in signed_requests(port, count, account_sid)]
+            for name, port in ports.items()
+        }
+        offset = dict.fromkeys(TARGETS, 0)
+        for name, length in abba(float(seconds)):
+            share = payloads[name][offset[name] :]
+            half[name].merge(run_open_loop(ports[name], share, rate, length))
+            offset[name] += round(rate * length)
+        for name, result in half.items():
+            describe(name, result)
+        print("  (the baseline at the same rate shows the floor: client, gunicorn, Flask)")
+    else:
+        print("\nno 200 answers from the app: no half-capacity phase")
+
+    elapsed = time.perf_counter() - measured_from
+    if ticks and (after := cpu_ticks()):
+        others = ((after[0] - ticks[0]) - (after[1] - ticks[1])) / os.sysconf("SC_CLK_TCK")
+        busy = max(0.0, others / elapsed)
+        print(f"\nother processes used {busy:.2f} of {os.cpu_count()} CPUs while measuring", end="")
+        print(": figures are noisy, compare ratios across runs" if busy > 0.25 else "")
+    for name, log in logs.items():
+        if anomalies := log_anomalies(log):
+            print(f"{name} server log: {len(anomalies)} lines besides INFO, the last ones:")
+            for line in anomalies[-3:]:
+                print(f"    {line[:160]}")
+
+    print()
+    p99 = half["app"].p(0.99) if half["app"].statuses else math.inf
+    verdict(ratio >= RATIO_TARGET, f"ratio app/baseline {ratio:.2f} (target >= {RATIO_TARGET})")
+    verdict(p99 <= P99_TARGET_MS, f"p99 at half capacity {p99:.1f} ms (target <= 25 ms)")
+
+    print(f"\n| `POST {PATH}`, gunicorn -w {WORKERS} sync | req/s | p50 | p99 |")
+    print("|---|---:|---:|---:|")
+    print(table_row(f"app, capacity ({client})", app))
+    print(table_row("baseline (fixed TwiML), capacity", base))
+    if half["app"].statuses:
+        print(table_row(f"app at half capacity ({rate:.0f} req/s, open loop)", half["app"]))
+    print(
+        f"\napp/baseline **{ratio:.2f}** (target ≥ {RATIO_TARGET}); p99 at half capacity "
+        f"**{p99:.1f} ms** (target ≤ {P99_TARGET_MS:g} ms). {database}, {seconds} s per side, "
+        f"{os.cpu_count()} CPUs shared by the client and both servers."
+    )
 
 
 def verdict(passed: bool, text: str) -> None:
@@ -451,125 +649,29 @@ def verdict(passed: bool, text: str) -> None:
 
 
 def on_sigterm(signum: int, frame: object) -> NoReturn:
-    """Turn SIGTERM into SystemExit so the `finally` blocks stop the servers."""
+    """SIGTERM becomes SystemExit, so the `finally` below still stops the servers."""
     sys.exit(128 + signum)
 
 
 def main() -> None:
-    """Set up, serve both apps, measure, report."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="length of each phase (s)")
-    parser.add_argument("--connections", type=int, default=4, help="closed-loop connections")
+    """Parse arguments; measure; always stop the servers and remove the temporary files."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10, help="per side and phase (default 10)")
+    parser.add_argument("--connections", type=int, default=4, help="closed loop (default 4)")
     args = parser.parse_args()
     if args.seconds < 1 or args.connections < 1:
         parser.error("--seconds and --connections must be at least 1")
     signal.signal(signal.SIGTERM, on_sigterm)
-
     workdir = Path(tempfile.mkdtemp(prefix="organize-bench-webhook-"))
-    servers: list[subprocess.Popen[str]] = []
+    servers: list[subprocess.Popen[bytes]] = []
     try:
         measure(args.seconds, args.connections, workdir, servers)
+    except KeyboardInterrupt:
+        sys.exit("\ninterrupted")
     finally:
         for server in servers:
             stop_server(server)
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def measure(
-    seconds: int, connections: int, workdir: Path, servers: list[subprocess.Popen[str]]
-) -> None:
-    """All phases; started servers are appended to `servers` for the caller to stop."""
-    wrk = shutil.which("wrk")
-    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
-    database = database_url.split("://", 1)[0]
-    env = app_environment(database_url)
-    app_port, base_port = free_port(), free_port()
-    client = (
-        f"wrk -t{WRK_THREADS} -c{connections}"
-        if wrk
-        else f"Python closed-loop client, {connections} connections"
-    )
-    print(
-        f"POST {PATH}: gunicorn -w {WORKERS} (sync), {os.cpu_count()} CPUs, {database}, "
-        f"{client}, {seconds} s per phase"
-    )
-    if not wrk:
-        print(
-            "NOTE: wrk not found (apt-get install -y wrk); using a Python client instead. It "
-            "shares the 2 cores and the GIL with itself, so req/s are lower than wrk would show."
-        )
-
-    started = time.perf_counter()
-    setup = threading.Thread(target=prepare_database, args=(env,), daemon=True)
-    setup.start()
-    account_sid = "AC" + secrets.token_hex(16)
-    pool_size = seconds * POOL_PER_SECOND
-    app_pool = signed_requests(f"http://127.0.0.1:{app_port}{PATH}", pool_size, account_sid)
-    base_pool = signed_requests(f"http://127.0.0.1:{base_port}{PATH}", pool_size, account_sid)
-    setup.join()
-    print(
-        f"setup: db upgrade + seed-demo and {2 * pool_size} signed requests "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
-
-    targets = {
-        "app": ("wsgi:app", app_port),
-        "baseline": ("bench.baseline_app:create_app()", base_port),
-    }
-    for name, (target, port) in targets.items():
-        log_path = workdir / f"gunicorn-{name}.log"
-        servers.append(start_server(target, port, env, log_path.open("w")))
-        wait_until_listening(servers[-1], port, log_path)
-    for name, (_target, port) in targets.items():
-        # Both workers import lazily on their first requests: keep that out of the figures.
-        warm = signed_requests(f"http://127.0.0.1:{port}{PATH}", 2000, account_sid)
-        result = run_closed_loop(port, warm, 1.0, 2 * WORKERS)
-        print(f"warm-up {name}: {result.status_text()}")
-
-    print(f"\n== capacity, closed loop ({client}, {seconds} s)")
-    capacity: dict[str, Result] = {}
-    for name, pool, port in (("app", app_pool, app_port), ("baseline", base_pool, base_port)):
-        if wrk:
-            capacity[name], line = run_wrk(wrk, port, pool, seconds, connections, workdir)
-            print(f"  {line}")
-        else:
-            capacity[name] = run_closed_loop(port, pool, seconds, connections)
-    for name, result in capacity.items():
-        describe(name, result)
-    app, base = capacity["app"], capacity["baseline"]
-    ratio = app.ok_rate / base.ok_rate if base.ok_rate else 0.0
-    print(f"  ratio app/baseline {ratio:.2f}")
-
-    rate = app.ok_rate / 2
-    if rate < 1:
-        print("\nno successful answers from the app: skipping the half-capacity phase")
-        verdict(ratio >= RATIO_TARGET, f"ratio app/baseline {ratio:.2f} (target >= {RATIO_TARGET})")
-        return
-    count = int(rate * seconds)
-    print(f"\n== half capacity, open loop (Python client, {rate:.0f} req/s, {seconds} s)")
-    half: dict[str, Result] = {}
-    for name, port in (("app", app_port), ("baseline", base_port)):
-        pool = signed_requests(f"http://127.0.0.1:{port}{PATH}", count, account_sid)
-        half[name] = run_open_loop(port, pool, rate, seconds)
-        describe(name, half[name])
-    print("  (baseline at the same rate: the floor set by the client, gunicorn and Flask)")
-
-    print()
-    verdict(ratio >= RATIO_TARGET, f"ratio app/baseline {ratio:.2f} (target >= {RATIO_TARGET})")
-    p99 = half["app"].p99_ms
-    verdict(
-        p99 <= P99_TARGET_MS, f"p99 at half capacity {p99:.1f} ms (target <= {P99_TARGET_MS:g} ms)"
-    )
-
-    print(f"\n| `POST {PATH}` | req/s | p50 | p99 |")
-    print("|---|---:|---:|---:|")
-    print(table_row("app, capacity (closed loop)", app))
-    print(table_row("baseline (fixed TwiML), capacity", base))
-    print(table_row(f"app at half capacity ({rate:.0f} req/s offered, open loop)", half["app"]))
-    print(
-        f"\napp/baseline {ratio:.2f}. gunicorn -w {WORKERS} sync, {database}, {client}, "
-        f"{seconds} s per phase, {os.cpu_count()} CPUs shared by client and servers."
-    )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,6 @@ log = logging.getLogger(__name__)
 class Job(Protocol):
     """What Flask-RQ's `@rq.job` gives: callable now, or `.enqueue()` for later."""
 
-    __name__: str
-
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
     def enqueue(self, *args: Any, **kwargs: Any) -> Any: ...
@@ -31,10 +29,17 @@ class QueueUnavailable(RuntimeError):
 def enqueue(job: Job, *args: Any, **kwargs: Any) -> None:
     """Run `job` now without Redis, or queue it with Redis; a Redis failure is raised, not lost."""
     if not current_app.config.get("REDIS_URL"):
+        kwargs.pop("retry", None)  # RQ options mean nothing in-process
         job(*args, **kwargs)
         return
     try:
         job.enqueue(*args, **kwargs)
     except RedisError as exc:
-        log.warning("queue unavailable for %s: %s", job.__name__, type(exc).__name__)
-        raise QueueUnavailable(job.__name__) from exc
+        name = getattr(job, "__name__", "job")
+        log.warning("queue unavailable for %s: %s", name, type(exc).__name__)
+        raise QueueUnavailable(name) from exc
+
+
+# Jobs live in the modules whose work they do; they are imported here so a worker that imports
+# `organize.jobs` knows them all. Arguments are ids and ciphertexts, never a raw number: RQ keeps
+# job arguments in Redis.

@@ -10,7 +10,14 @@ import sqlalchemy as sa
 
 from organize import privacy
 from organize.extensions import db
-from organize.models import Alert, Contact, Conversation, InboundMessage, Subscriber
+from organize.models import (
+    Alert,
+    Contact,
+    Conversation,
+    InboundMessage,
+    OutboxMessage,
+    Subscriber,
+)
 
 
 def locale_for(*, phone_hash: str) -> str | None:
@@ -111,7 +118,7 @@ def latest_alert() -> Alert | None:
 def forget(*, phone_hash: str) -> int:
     """Promise 5: delete every row tied to this number. Returns how many rows went."""
     removed = 0
-    for model in (Subscriber, Conversation, Contact, InboundMessage):
+    for model in (Subscriber, Conversation, Contact, InboundMessage, OutboxMessage):
         result = db.session.execute(sa.delete(model).where(model.phone_hash == phone_hash))
         removed += result.rowcount or 0  # type: ignore[attr-defined]
     db.session.flush()

@@ -128,3 +128,21 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[Any]:
+    """A local fake Twilio REST API on a loopback port (see tests/faketwilio.py)."""
+    from tests.faketwilio import FakeTwilio
+
+    fake = FakeTwilio().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def twilio_app(app_factory: Any, fake_twilio: Any) -> Iterator[Flask]:
+    """An app whose twilio client talks to the fake."""
+    app = app_factory(**fake_twilio.config(), TWILIO_TIMEOUT=2.0)
+    with app.app_context():
+        yield app

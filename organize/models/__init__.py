@@ -4,6 +4,7 @@ from organize.models.alerts import ALERT_STATUSES, Alert, AlertTranslation
 from organize.models.base import Base
 from organize.models.employers import Employer, EmployerAlias
 from organize.models.organizers import ROLES, AuditEvent, Organizer
+from organize.models.outbound import OutboxMessage, PendingRecording
 from organize.models.resources import RESOURCE_KINDS, Resource
 from organize.models.reviews import CHANNELS, FLAG_FIELDS, RATING_FIELDS, STATUSES, Review
 from organize.models.rights import RightsTopic, RightsTranslation
@@ -34,6 +35,8 @@ __all__ = [
     "EmployerAlias",
     "InboundMessage",
     "Organizer",
+    "OutboxMessage",
+    "PendingRecording",
     "Resource",
     "Review",
     "RightsTopic",

@@ -1,0 +1,174 @@
+"""The outbound seam: send_sms / place_call / delete_recording / sent_since, via twilio REST.
+
+With Twilio credentials the official `twilio.rest.Client` is used, over one pooled HTTP session
+per process, pointed at `TWILIO_API_URL` when set (the local fake Twilio in tests and
+benchmarks). Without credentials (development) an outbox backend keeps what would have been
+sent, keyed by the recipient's blind index, so the simulator can show it.
+
+Errors are sorted for the callers (alerts, voice): `TransientSendError` is safe to retry (HTTP
+429, 5xx, timeouts, connection errors); `PermanentSendError` carries Twilio's error code
+(21610 opted out at the carrier, 21211 invalid number, 21614 not mobile …) and must not be.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from flask import current_app
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from organize import privacy
+from organize.extensions import db
+from organize.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)  # it logs recipients at INFO
+
+OPTED_OUT = 21610
+# Codes after which a number should not be tried again (TWILIO.md).
+SUPPRESS = {21211, 21214, 21217, 21407, 21408, 21421, 21610, 21612, 21614, 30003, 30005, 30006}
+
+
+class SendError(RuntimeError):
+    """A message or call did not go out."""
+
+    def __init__(self, message: str, *, code: int | None = None, status: int | None = None):
+        super().__init__(message)
+        self.code, self.status = code, status
+
+
+class TransientSendError(SendError):
+    """Retry later: throttled, provider trouble, network."""
+
+
+class PermanentSendError(SendError):
+    """Do not retry; `code` says why."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the provider answered."""
+
+    sid: str
+    status: str
+
+
+class RedirectingHttpClient(TwilioHttpClient):
+    """TwilioHttpClient that sends every *.twilio.com request to another base URL instead."""
+
+    def __init__(self, base_url: str | None, timeout: float) -> None:
+        super().__init__(pool_connections=True, timeout=timeout)
+        self.base = urlsplit(base_url) if base_url else None
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        """Rewrite scheme and host when a base URL is configured; keep path and query."""
+        if self.base is not None:
+            parts = urlsplit(url)
+            base_path = self.base.path.rstrip("/")
+            url = urlunsplit(
+                (self.base.scheme, self.base.netloc, base_path + parts.path, parts.query, "")
+            )
+        return super().request(method, url, *args, **kwargs)
+
+
+_clients: dict[tuple[str, str, str | None], Client] = {}
+_clients_lock = threading.Lock()
+
+
+def client() -> Client | None:
+    """The process's Twilio client for this configuration, or None without credentials."""
+    config = current_app.config
+    sid, token = config.get("TWILIO_ACCOUNT_SID"), config.get("TWILIO_AUTH_TOKEN")
+    if not sid or not token:
+        return None
+    key = (str(sid), str(token), config.get("TWILIO_API_URL"))
+    with _clients_lock:
+        if key not in _clients:
+            http = RedirectingHttpClient(key[2], timeout=float(config["TWILIO_TIMEOUT"]))
+            _clients[key] = Client(key[0], key[1], http_client=http)
+        return _clients[key]
+
+
+def _sender() -> dict[str, str]:
+    sender = str(current_app.config.get("TWILIO_FROM") or "")
+    if sender.startswith("MG"):
+        return {"messaging_service_sid": sender}
+    return {"from_": sender}
+
+
+def _classify(exc: Exception) -> SendError:
+    if isinstance(exc, TwilioRestException):
+        status, code = exc.status, exc.code
+        if status == 429 or status >= 500 or code == 20429:
+            return TransientSendError("provider busy", code=code, status=status)
+        return PermanentSendError("refused", code=code, status=status)
+    return TransientSendError(type(exc).__name__)
+
+
+def send_sms(*, to: str, body: str, status_callback: str | None = None) -> Sent:
+    """Send one text. Raises TransientSendError or PermanentSendError."""
+    rest = client()
+    if rest is None:
+        return _to_outbox(to=to, body=body, kind="sms")
+    extra = {"status_callback": status_callback} if status_callback else {}
+    try:
+        message = rest.messages.create(to=to, body=body, **_sender(), **extra)
+    except (TwilioRestException, requests.RequestException) as exc:
+        raise _classify(exc) from exc
+    return Sent(sid=str(message.sid), status=str(message.status))
+
+
+def place_call(*, to: str, url: str, status_callback: str | None = None) -> Sent:
+    """Start an outbound call that fetches its TwiML from `url`."""
+    rest = client()
+    if rest is None:
+        return _to_outbox(to=to, body=url, kind="call")
+    sender = str(current_app.config.get("TWILIO_FROM") or "")
+    extra = {"status_callback": status_callback} if status_callback else {}
+    try:
+        call = rest.calls.create(to=to, from_=sender, url=url, **extra)
+    except (TwilioRestException, requests.RequestException) as exc:
+        raise _classify(exc) from exc
+    return Sent(sid=str(call.sid), status=str(call.status))
+
+
+def delete_recording(*, sid: str) -> bool:
+    """Delete a recording at the provider (voice is never kept). True once it is gone."""
+    rest = client()
+    if rest is None:
+        return True
+    try:
+        return bool(rest.recordings(sid).delete())
+    except TwilioRestException as exc:
+        if exc.status == 404:
+            return True  # already gone
+        raise _classify(exc) from exc
+    except requests.RequestException as exc:
+        raise _classify(exc) from exc
+
+
+def sent_since(*, to: str, since: datetime) -> list[Sent]:
+    """Messages the provider has to this number since a moment (reconciling unsure sends)."""
+    rest = client()
+    if rest is None:
+        return []
+    try:
+        found = rest.messages.list(to=to, date_sent_after=since, limit=20)
+    except (TwilioRestException, requests.RequestException) as exc:
+        raise _classify(exc) from exc
+    return [Sent(sid=str(m.sid), status=str(m.status)) for m in found]
+
+
+def _to_outbox(*, to: str, body: str, kind: str) -> Sent:
+    """Development without Twilio: keep the message for the simulator, by blind index only."""
+    row = OutboxMessage(phone_hash=privacy.phone(to).hash, body=body, kind=kind)
+    db.session.add(row)
+    db.session.flush()
+    return Sent(sid=f"OB{row.id:032d}", status="sent")
