@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from organize import employers, organizers, resources, reviews, rights
+from organize.cli_alerts import alerts_cli, import_subscribers
 from organize.extensions import db
 from organize.i18n import TRANSLATIONS_DIR
 from organize.models import ROLES, Employer, Organizer
@@ -31,8 +32,20 @@ def _pybabel(*args: str) -> None:
 def translate_update() -> None:
     """Extract messages and merge them into every catalog."""
     pot = TRANSLATIONS_DIR / "messages.pot"
-    _pybabel("extract", "-F", str(TRANSLATIONS_DIR / "babel.cfg"), "-k", "_l", "-k", "N_",
-             "--no-location", "--sort-output", "-o", str(pot), str(ROOT))  # fmt: skip
+    _pybabel(
+        "extract",
+        "-F",
+        str(TRANSLATIONS_DIR / "babel.cfg"),
+        "-k",
+        "_l",
+        "-k",
+        "N_",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        str(pot),
+        str(ROOT),
+    )
     _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching")
     fill_source_catalog(TRANSLATIONS_DIR / "en" / "LC_MESSAGES" / "messages.po")
 
@@ -198,6 +211,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(create_organizer)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(import_subscribers)
+    app.cli.add_command(alerts_cli)
 
 
 if __name__ == "__main__":  # pragma: no cover

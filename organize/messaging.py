@@ -48,6 +48,11 @@ class TransientSendError(SendError):
     """Retry later: throttled, provider trouble, network."""
 
 
+class UnsureSendError(TransientSendError):
+    """The request went out but no answer came back: it may have been sent. Not retried
+    blindly; the reconciler asks the provider after the lease."""
+
+
 class PermanentSendError(SendError):
     """Do not retry; `code` says why."""
 
@@ -58,6 +63,7 @@ class Sent:
 
     sid: str
     status: str
+    body: str | None = None
 
 
 class RedirectingHttpClient(TwilioHttpClient):
@@ -109,6 +115,8 @@ def _classify(exc: Exception) -> SendError:
         if status == 429 or status >= 500 or code == 20429:
             return TransientSendError("provider busy", code=code, status=status)
         return PermanentSendError("refused", code=code, status=status)
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return UnsureSendError("no answer")
     return TransientSendError(type(exc).__name__)
 
 
@@ -163,7 +171,7 @@ def sent_since(*, to: str, since: datetime) -> list[Sent]:
         found = rest.messages.list(to=to, date_sent_after=since, limit=20)
     except (TwilioRestException, requests.RequestException) as exc:
         raise _classify(exc) from exc
-    return [Sent(sid=str(m.sid), status=str(m.status)) for m in found]
+    return [Sent(sid=str(m.sid), status=str(m.status), body=m.body) for m in found]
 
 
 def _to_outbox(*, to: str, body: str, kind: str) -> Sent:

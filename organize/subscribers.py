@@ -7,8 +7,9 @@ for subscribers, the encrypted number are written.
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
-from organize import privacy
+from organize import privacy, quiet
 from organize.extensions import db
 from organize.models import (
     Alert,
@@ -38,6 +39,10 @@ def remember_locale(*, phone_hash: str, locale: str) -> None:
     db.session.flush()
 
 
+def _zone(region: str | None, e164: str | None) -> str:
+    return quiet.zone_for(region=region, e164=e164, default=current_app.config["DEFAULT_TIME_ZONE"])
+
+
 def get(*, phone_hash: str) -> Subscriber | None:
     """The subscriber row for this number, whatever its status."""
     return db.session.scalar(sa.select(Subscriber).where(Subscriber.phone_hash == phone_hash))
@@ -55,6 +60,7 @@ def request_signup(*, phone: privacy.Phone, locale: str, source: str) -> Subscri
             locale=locale,
             status="pending",
             consent_source=source,
+            time_zone=_zone(None, phone.e164),
         )
         db.session.add(subscriber)
     elif subscriber.status != "active":
@@ -99,6 +105,7 @@ def set_preferences(
     """Optional answers after sign-up; used to target alerts."""
     if region is not None:
         subscriber.region = region
+        subscriber.time_zone = _zone(region, privacy.decrypt(subscriber.phone_cipher))
     if industry is not None:
         subscriber.industry = industry
     db.session.flush()

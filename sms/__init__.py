@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 
-from organize import privacy
+from organize import deliveries, privacy
 from organize.extensions import db
 from organize.logscrub import stack
 from organize.models import InboundMessage
@@ -105,5 +105,18 @@ def inbound() -> Response:
 @bp.post("/status")
 @twilio_signed
 def status() -> tuple[str, int]:
-    """Twilio status callback (alert deliveries move forward from here)."""
+    """Twilio status callback: alert deliveries move forward (never back). Always 204."""
+    form = request.form
+    sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
+    state = (form.get("MessageStatus") or form.get("SmsStatus") or "").strip()
+    code = form.get("ErrorCode", "")
+    try:
+        if sid and state:
+            deliveries.apply_status(
+                sid=sid, status=state, error_code=int(code) if code.isdigit() else None
+            )
+            db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()  # Twilio retries nothing here; the reconciler covers the gap
+        log.warning("sms status: database unavailable (%s)", type(exc).__name__)
     return "", 204

@@ -7,11 +7,13 @@ sign-up → a main-menu number → the main menu for anything not understood.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from organize import privacy, subscribers
+from organize import deliveries, privacy, subscribers
 from organize.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
 from sms import state
 from sms.flows import alerts, forget, menu, near, review, rights
@@ -84,9 +86,21 @@ def _dispatch(turn: Turn) -> str:
         if subscriber is not None and subscriber.status == "pending":
             return alerts.confirm_pending(turn, subscriber)
     number = turn.match.number
+    if number == 1 and deliveries.record_rsvp(
+        phone_hash=turn.phone.hash, after=_last_activity(turn)
+    ):
+        return _("Thank you, we counted you in. See you there!")
     if number in MENU_STARTS:
         return MENU_STARTS[number](turn)
     return menu.main_menu(turn, not_understood=bool(turn.match.folded))
+
+
+def _last_activity(turn: Turn) -> datetime | None:
+    """When the number last talked to us (an RSVP "1" must come after the alert, not a menu)."""
+    if turn.conversation is None:
+        return None
+    ttl = timedelta(seconds=int(current_app.config["SMS_CONVERSATION_TTL"]))
+    return turn.conversation.expires_at - ttl
 
 
 def _fit(turn: Turn, text: str) -> str:

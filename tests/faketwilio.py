@@ -37,6 +37,7 @@ class Behaviour:
     failure_rate: float = 0.0  # share of sends answered 429/503 at random
     timeout_rate: float = 0.0  # share of sends that stall past the client's timeout
     stall_seconds: float = 12.0
+    stall_after_create: bool = False  # a stalled send was still created (the unsure case)
     opted_out: set[str] = field(default_factory=set)  # numbers answered 21610
     invalid: set[str] = field(default_factory=set)  # numbers answered 21211
     recording_failures: int = 0  # DELETE recording answers 500 this many times
@@ -115,6 +116,8 @@ class FakeTwilio:
     def create_message(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         to = form.get("To", "")
         if self._stalls():
+            if self.behaviour.stall_after_create:
+                self._record_message(form)
             time.sleep(self.behaviour.stall_seconds)
             return 503, _error(20500, "stalled")
         refusal = self._refusal(to)
@@ -122,14 +125,17 @@ class FakeTwilio:
             with self.lock:
                 self.refused.append((to, *refusal))
             return refusal[0], _error(refusal[1], "refused")
+        return 201, _message_json(self._record_message(form))
+
+    def _record_message(self, form: dict[str, str]) -> dict[str, Any]:
         now = datetime.now(UTC)
-        record = {"sid": "SM" + uuid.uuid4().hex, "to": to, "from": form.get("From", ""),
+        record = {"sid": "SM" + uuid.uuid4().hex, "to": form.get("To", ""), "from": form.get("From", ""),
                   "messaging_service_sid": form.get("MessagingServiceSid"),
                   "body": form.get("Body", ""), "status": "queued",
                   "status_callback": form.get("StatusCallback"), "date_sent": now}  # fmt: skip
         with self.lock:
             self.messages.append(record)
-        return 201, _message_json(record)
+        return record
 
     def list_messages(self, query: dict[str, list[str]]) -> dict[str, Any]:
         to = (query.get("To") or [""])[0]

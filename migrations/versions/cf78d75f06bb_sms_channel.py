@@ -87,7 +87,7 @@ def upgrade():
     sa.Column('tags', sa.JSON(), nullable=False),
     sa.Column('time_zone', sa.String(length=60), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('consent_source', sa.String(length=20), nullable=True),
+    sa.Column('consent_source', sa.String(length=200), nullable=True),
     sa.Column('consent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('opted_out_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -1,6 +1,14 @@
 """Every model, imported here so Alembic and `db.create_all` see the whole schema."""
 
-from organize.models.alerts import ALERT_STATUSES, Alert, AlertTranslation
+from organize.models.alerts import (
+    ALERT_CHANNELS,
+    ALERT_STATUSES,
+    DELIVERY_STATUSES,
+    ActionNotice,
+    Alert,
+    AlertTranslation,
+    Delivery,
+)
 from organize.models.base import Base
 from organize.models.employers import Employer, EmployerAlias
 from organize.models.organizers import ROLES, AuditEvent, Organizer
@@ -17,20 +25,24 @@ from organize.models.subscribers import (
 )
 
 __all__ = [
+    "ALERT_CHANNELS",
     "ALERT_STATUSES",
     "CHANNELS",
+    "DELIVERY_STATUSES",
     "FLAG_FIELDS",
     "RATING_FIELDS",
     "RESOURCE_KINDS",
     "ROLES",
     "STATUSES",
     "SUBSCRIBER_STATUSES",
+    "ActionNotice",
     "Alert",
     "AlertTranslation",
     "AuditEvent",
     "Base",
     "Contact",
     "Conversation",
+    "Delivery",
     "Employer",
     "EmployerAlias",
     "InboundMessage",

@@ -11,7 +11,8 @@ from sqlalchemy import orm as so
 
 from organize.models.base import Base, UTCDateTime, utcnow
 
-SUBSCRIBER_STATUSES = ("pending", "active", "opted_out")
+# suppressed: the provider says the number cannot get texts (landline, unknown, invalid).
+SUBSCRIBER_STATUSES = ("pending", "active", "opted_out", "suppressed")
 
 
 class Contact(Base):
@@ -38,7 +39,8 @@ class Subscriber(Base):
     tags: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     time_zone: so.Mapped[str | None] = so.mapped_column(sa.String(60))
     status: so.Mapped[str] = so.mapped_column(sa.String(12), default="pending", index=True)
-    consent_source: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    suppressed_code: so.Mapped[int | None] = so.mapped_column()
+    consent_source: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     consent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     opted_out_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

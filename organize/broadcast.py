@@ -1,0 +1,404 @@
+"""The alert fan-out: broadcast → batches → provider, exactly once, throttled, honouring STOP.
+
+- `broadcast(alert_id)` pages through the audience by id (keyset: never the whole list in
+  memory), inserts Delivery rows idempotently and enqueues batch jobs.
+- `send_batch(ids)` claims its deliveries in one UPDATE (queued → sending), re-checks each
+  subscriber just before sending, takes tokens from the shared bucket, sends with bounded
+  concurrency, and records the provider SID.
+- `reconcile()` runs every lease period: a delivery stuck in `sending` past the lease is checked
+  against the provider's message list (found → sent; not found → queued again), and queued
+  deliveries whose batch job was lost are enqueued again. It re-schedules itself while any alert
+  is sending, so a broadcast whose workers all died finishes once a worker comes back.
+All jobs take ids, re-load rows and are safe to run twice.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from rq.job import Job as RQJob
+from rq.job import JobStatus
+from sqlalchemy.dialects import postgresql, sqlite
+
+from organize import privacy, quiet
+from organize.alerts import sms_text
+from organize.extensions import db, rq
+from organize.models import Alert, Delivery, Organizer, Subscriber
+from organize.segments import measure
+from organize.sending import Outcome, send_claimed
+
+log = logging.getLogger(__name__)
+PAGE = 1000
+TERMINAL = {
+    "sent",
+    "delivered",
+    "undelivered",
+    "failed",
+    "skipped",
+    "cancelled",
+    "answered",
+    "no-answer",
+    "busy",
+}
+RECONCILER_ID = "organize-reconcile"
+
+
+def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Delivery).values(rows)
+    db.session.execute(
+        stmt.on_conflict_do_nothing(index_elements=["alert_id", "subscriber_id", "channel"])
+    )
+
+
+def _not_before(subscriber: Subscriber, alert: Alert, now: datetime) -> datetime | None:
+    if alert.urgent:
+        return None
+    config = current_app.config
+    zone = subscriber.time_zone or config["DEFAULT_TIME_ZONE"]
+    return quiet.next_allowed(now, zone, config["QUIET_HOURS_END"], config["QUIET_HOURS_START"])
+
+
+def rsvp_line(locale: str) -> str:
+    """The RSVP instruction in the subscriber's language."""
+    with force_locale(locale):
+        return _("Reply 1 if you can come.")
+
+
+@rq.job
+def broadcast(alert_id: int) -> int:
+    """Create the deliveries for an alert and enqueue their batches. Returns rows inserted."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is not None and alert.status == "scheduled":
+        _begin_scheduled(alert)
+    if alert is None or alert.status != "sending":
+        return 0
+    from organize.alerts import audience_query
+
+    channels = ["sms", "voice"] if alert.channel == "both" else [alert.channel]
+    now, last_id, inserted = datetime.now(UTC), 0, 0
+    while True:
+        page = list(
+            db.session.scalars(
+                audience_query(alert.audience).where(Subscriber.id > last_id).limit(PAGE)
+            )
+        )
+        if not page:
+            break
+        rows = []
+        for subscriber in page:
+            translation = alert.text_for(subscriber.locale)
+            body = (
+                sms_text(translation, rsvp=alert.rsvp, rsvp_line=rsvp_line(subscriber.locale))
+                if translation
+                else ""
+            )
+            not_before = _not_before(subscriber, alert, now)
+            for channel in channels:
+                rows.append(
+                    {
+                        "alert_id": alert.id,
+                        "subscriber_id": subscriber.id,
+                        "channel": channel,
+                        "status": "queued",
+                        "segments": measure(body).count if channel == "sms" else 1,
+                        "not_before": not_before,
+                        "updated_at": now,
+                        "attempts": 0,
+                    }
+                )
+        _insert_ignoring_duplicates(rows)
+        inserted += len(rows)
+        last_id = page[-1].id
+        db.session.commit()
+        enqueue_queued(alert_id=alert.id, subscriber_ids=(page[0].id, last_id))
+    alert.fanned_out_at = alert.fanned_out_at or datetime.now(UTC)
+    db.session.commit()
+    finish_if_done(alert_id=alert.id)
+    ensure_reconciler()
+    return inserted
+
+
+def _begin_scheduled(alert: Alert) -> None:
+    """A scheduled alert whose time has come starts sending (once, even if two jobs race)."""
+    now = datetime.now(UTC)
+    if alert.send_at is not None and alert.send_at > now:
+        return
+    db.session.execute(
+        sa.update(Alert)
+        .where(Alert.id == alert.id, Alert.status == "scheduled")
+        .values(status="sending", sent_at=now)
+    )
+    db.session.commit()
+    db.session.refresh(alert)
+
+
+def enqueue_queued(
+    *, alert_id: int, subscriber_ids: tuple[int, int] | None = None, due_only: bool = False
+) -> int:
+    """Enqueue batch jobs for an alert's queued deliveries (now, or at their quiet-hours end)."""
+    now = datetime.now(UTC)
+    stmt = sa.select(Delivery.id, Delivery.not_before).where(
+        Delivery.alert_id == alert_id, Delivery.status == "queued"
+    )
+    if due_only:
+        stmt = stmt.where(sa.or_(Delivery.not_before.is_(None), Delivery.not_before <= now))
+    if subscriber_ids is not None:
+        stmt = stmt.where(Delivery.subscriber_id.between(*subscriber_ids))
+    groups: dict[datetime | None, list[int]] = {}
+    for delivery_id, not_before in db.session.execute(stmt.order_by(Delivery.id)):
+        key = (
+            None
+            if not_before is None or not_before <= now
+            else not_before.replace(second=0, microsecond=0)
+        )
+        groups.setdefault(key, []).append(delivery_id)
+    jobs = 0
+    for when, ids in groups.items():
+        size = int(current_app.config["SEND_BATCH_SIZE"])
+        for start in range(0, len(ids), size):
+            _enqueue_batch(ids[start : start + size], when)
+            jobs += 1
+    return jobs
+
+
+def _enqueue_batch(ids: list[int], when: datetime | None) -> None:
+    if not current_app.config.get("REDIS_URL"):
+        if when is None:
+            send_batch(ids)  # development without Redis: in-process, now
+        return  # deferred without a scheduler: picked up by `flask alerts reconcile`
+    if when is None:
+        send_batch.enqueue(ids)
+    else:
+        send_batch.enqueue_at(when, ids)
+
+
+@rq.job
+def send_batch(delivery_ids: list[int]) -> dict[str, int]:
+    """Claim, re-check, throttle, send, record. Returns counts by outcome."""
+    now = datetime.now(UTC)
+    claimed = list(
+        db.session.scalars(
+            sa.update(Delivery)
+            .where(
+                Delivery.id.in_(delivery_ids),
+                Delivery.status == "queued",
+                sa.or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
+            )
+            .values(
+                status="sending", claimed_at=now, attempts=Delivery.attempts + 1, updated_at=now
+            )
+            .returning(Delivery.id)
+        )
+    )
+    db.session.commit()
+    if not claimed:
+        return {}
+    counts = send_claimed(claimed)
+    retry = [o.delivery_id for o in counts.pop("_retry", [])]
+    if retry:
+        _retry_later(retry)
+    alert_ids = set(
+        db.session.scalars(sa.select(Delivery.alert_id).where(Delivery.id.in_(claimed)))
+    )
+    for alert_id in alert_ids:
+        finish_if_done(alert_id=alert_id)
+    return {k: len(v) for k, v in counts.items()}
+
+
+def _retry_later(ids: list[int]) -> None:
+    delay = int(current_app.config["SEND_RETRY_SECONDS"])
+    if not current_app.config.get("REDIS_URL"):
+        if delay <= 0:
+            send_batch(ids)  # in-process: try again now (attempts are capped)
+        return  # else the reconciler picks them up
+    if delay <= 0:
+        send_batch.enqueue(ids)
+    else:
+        send_batch.enqueue_in(timedelta(seconds=delay), ids)
+
+
+def finish_if_done(*, alert_id: int) -> bool:
+    """Mark an alert sent once it is fanned out and nothing is queued or sending."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or alert.status != "sending" or alert.fanned_out_at is None:
+        return False
+    open_count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Delivery)
+        .where(Delivery.alert_id == alert_id, Delivery.status.in_(("queued", "sending")))
+    )
+    if open_count:
+        return False
+    alert.status, alert.completed_at = "sent", datetime.now(UTC)
+    db.session.commit()
+    return True
+
+
+def ensure_reconciler() -> None:
+    """Schedule the reconciler one lease from now unless it is already waiting."""
+    if not current_app.config.get("REDIS_URL"):
+        return
+    connection = rq.queue.connection
+    try:
+        existing = RQJob.fetch(RECONCILER_ID, connection=connection)
+        if existing.get_status(refresh=True) in {JobStatus.SCHEDULED, JobStatus.QUEUED}:
+            return
+    except Exception:  # noqa: S110 - NoSuchJobError and friends: schedule a fresh one
+        pass
+    lease = int(current_app.config["SEND_LEASE_SECONDS"])
+    rq.queue.enqueue_in(timedelta(seconds=lease), reconcile.func, job_id=RECONCILER_ID)
+
+
+def _provider_has(delivery: Delivery, subscriber: Subscriber, alert: Alert) -> str | None:
+    """The SID of a message this delivery already produced at the provider, if any."""
+    from organize import messaging
+
+    translation = alert.text_for(subscriber.locale)
+    if translation is None or delivery.claimed_at is None:
+        return None
+    body = sms_text(translation, rsvp=alert.rsvp, rsvp_line=rsvp_line(subscriber.locale))
+    e164 = privacy.decrypt(subscriber.phone_cipher)
+    since = delivery.claimed_at - timedelta(seconds=5)
+    for found in messaging.sent_since(to=e164, since=since):
+        if found.body == body:
+            return found.sid
+    return None
+
+
+@rq.job
+def reconcile() -> dict[str, int]:
+    """Settle deliveries left by dead workers and lost jobs; re-schedules itself while needed."""
+    now = datetime.now(UTC)
+    lease = timedelta(seconds=int(current_app.config["SEND_LEASE_SECONDS"]))
+    settled = {"found": 0, "resent": 0, "requeued": 0}
+    stuck = db.session.execute(
+        sa.select(Delivery, Subscriber, Alert)
+        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .join(Alert, Alert.id == Delivery.alert_id)
+        .where(Delivery.status == "sending", Delivery.claimed_at < now - lease)
+    ).all()
+    for delivery, subscriber, alert in stuck:
+        if delivery.channel != "sms":
+            # No safe way to tell whether a call started: never ring someone twice.
+            delivery.status, delivery.updated_at = "failed", now
+            continue
+        sid = _provider_has(delivery, subscriber, alert)
+        if sid is not None:
+            delivery.status, delivery.provider_sid, delivery.sent_at = "sent", sid, now
+            settled["found"] += 1
+        else:
+            delivery.status = "queued"
+            settled["resent"] += 1
+        delivery.updated_at = now
+    db.session.commit()
+    overdue = db.session.scalars(
+        sa.select(Alert.id).where(Alert.status == "scheduled", Alert.send_at < now - lease)
+    ).all()
+    for alert_id in overdue:  # its scheduled broadcast job was lost
+        _restart_fanout(alert_id)
+    idle = _queue_is_empty()
+    sending = list(db.session.scalars(sa.select(Alert.id).where(Alert.status == "sending")))
+    for alert_id in sending:
+        # Due deliveries still queued a lease after their last change, while no batch job is
+        # waiting anywhere, had their job lost (a worker died holding it): enqueue them again.
+        stale = idle and db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Delivery)
+            .where(
+                Delivery.alert_id == alert_id,
+                Delivery.status == "queued",
+                Delivery.updated_at < now - lease,
+                sa.or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
+            )
+        )
+        if stale or settled["resent"]:
+            settled["requeued"] += enqueue_queued(alert_id=alert_id, due_only=True)
+        current = db.session.get(Alert, alert_id)
+        started = current.sent_at if current is not None else None
+        if (
+            current is not None
+            and current.fanned_out_at is None
+            and started
+            and started < now - lease
+        ):
+            _restart_fanout(alert_id)  # the broadcast job itself was lost
+        finish_if_done(alert_id=alert_id)
+    waiting = sa.select(Alert.id).where(Alert.status.in_(("sending", "scheduled"))).limit(1)
+    if db.session.scalar(waiting):
+        _reschedule()
+    return settled
+
+
+def _restart_fanout(alert_id: int) -> None:
+    if current_app.config.get("REDIS_URL"):
+        broadcast.enqueue(alert_id)
+    else:
+        broadcast(alert_id)
+
+
+def _queue_is_empty() -> bool:
+    if not current_app.config.get("REDIS_URL"):
+        return True
+    return bool(rq.queue.count == 0)
+
+
+def _reschedule() -> None:
+    if current_app.config.get("REDIS_URL"):
+        lease = int(current_app.config["SEND_LEASE_SECONDS"])
+        rq.queue.enqueue_in(timedelta(seconds=lease), reconcile.func, job_id=RECONCILER_ID)
+
+
+__all__ = ["Outcome", "broadcast", "reconcile", "send_batch"]
+
+
+def send(*, alert: Alert, actor: Organizer | None) -> bool:
+    """Press send: claim once, queue the fan-out; if Redis refuses, the alert stays a draft.
+
+    Returns False when it was already sending (a double click). Raises QueueUnavailable.
+    """
+    from organize.alerts import claim_for_sending, release
+    from organize.jobs import QueueUnavailable
+
+    if not claim_for_sending(alert=alert, actor=actor):
+        db.session.rollback()
+        return False
+    db.session.commit()
+    try:
+        start(alert_id=alert.id)
+    except QueueUnavailable:
+        db.session.rollback()
+        release(alert_id=alert.id, actor=actor)
+        db.session.commit()
+        raise
+    return True
+
+
+def start(*, alert_id: int) -> None:
+    """Queue the fan-out of an alert already claimed for sending (at its time, if scheduled).
+
+    Raises QueueUnavailable when Redis cannot take it; the caller puts the alert back.
+    """
+    from redis.exceptions import RedisError
+
+    from organize.jobs import QueueUnavailable, enqueue
+
+    alert = db.session.get(Alert, alert_id)
+    if alert is None:
+        return
+    if current_app.config.get("REDIS_URL"):
+        try:
+            if alert.send_at and alert.send_at > datetime.now(UTC):
+                broadcast.enqueue_at(alert.send_at, alert_id)
+            else:
+                broadcast.enqueue(alert_id)
+            ensure_reconciler()
+        except RedisError as exc:
+            raise QueueUnavailable("broadcast") from exc
+        return
+    enqueue(broadcast, alert_id)

@@ -1,0 +1,92 @@
+"""Provider status callbacks and RSVP replies: deliveries only ever move forward."""
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from organize import messaging
+from organize.extensions import db
+from organize.models import Alert, Delivery, Subscriber
+
+# Rank of each status; a callback that would lower it (they can arrive out of order) is ignored.
+RANK = {
+    "queued": 0,
+    "accepted": 1,
+    "scheduled": 1,
+    "sending": 2,
+    "sent": 3,
+    "ringing": 3,
+    "in-progress": 4,
+    "answered": 5,
+    "delivered": 5,
+    "read": 6,
+    "undelivered": 5,
+    "failed": 5,
+    "no-answer": 5,
+    "busy": 5,
+    "canceled": 5,
+    "completed": 5,
+}
+# Twilio's call statuses → ours.
+CALL_STATUS = {"completed": "answered", "canceled": "failed"}
+KEEP = {"queued", "accepted", "scheduled", "sending", "ringing", "in-progress"}
+
+
+def apply_status(*, sid: str, status: str, error_code: int | None = None) -> bool:
+    """Move the delivery with this provider SID forward; True when something changed."""
+    delivery = db.session.scalar(sa.select(Delivery).where(Delivery.provider_sid == sid))
+    status = status.strip().lower()
+    if delivery is None or status not in RANK:
+        return False
+    mapped = CALL_STATUS.get(status, status) if delivery.channel == "voice" else status
+    if status in KEEP or RANK.get(status, 0) <= RANK.get(delivery.status, 0):
+        return False
+    delivery.status, delivery.updated_at = mapped, datetime.now(UTC)
+    if error_code:
+        delivery.error_code = error_code
+        if error_code in messaging.SUPPRESS:
+            subscriber = db.session.get(Subscriber, delivery.subscriber_id)
+            if subscriber is not None and subscriber.status == "active":
+                subscriber.status, subscriber.suppressed_code = "suppressed", error_code
+    db.session.flush()
+    return True
+
+
+def record_rsvp(
+    *, phone_hash: str, after: datetime | None = None, within: timedelta = timedelta(days=3)
+) -> Alert | None:
+    """A "1" after an RSVP alert counts once for the latest such alert sent to this number
+    (sent within `within`, and after `after` — the number's last conversation)."""
+    since = datetime.now(UTC) - within
+    if after is not None:
+        since = max(since, after)
+    row = db.session.execute(
+        sa.select(Delivery, Alert)
+        .join(Alert, Alert.id == Delivery.alert_id)
+        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .where(
+            Subscriber.phone_hash == phone_hash,
+            Alert.rsvp.is_(True),
+            Delivery.sent_at >= since,
+        )
+        .order_by(Delivery.sent_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    delivery, alert = row
+    delivery.rsvp_at = delivery.rsvp_at or datetime.now(UTC)
+    db.session.flush()
+    return alert
+
+
+def rsvp_count(*, alert_id: int) -> int:
+    """People who answered the alert's RSVP."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(Delivery.subscriber_id))).where(
+                Delivery.alert_id == alert_id, Delivery.rsvp_at.is_not(None)
+            )
+        )
+        or 0
+    )

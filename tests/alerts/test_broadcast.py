@@ -1,0 +1,245 @@
+"""The fan-out: exactly once, idempotent, honouring STOP, cancel, quiet hours and errors."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from organize import alerts, broadcast, messaging, subscribers
+from organize.extensions import db
+from organize.jobs import QueueUnavailable
+from organize.models import Alert, Delivery, Subscriber
+from tests.alerts.conftest import add_subscribers, make_alert, number
+
+
+def deliveries(alert_id: int) -> dict[str, int]:
+    return alerts.progress(alert_id=alert_id)
+
+
+def send(alert: Alert) -> None:
+    assert broadcast.send(alert=alert, actor=None)
+
+
+def test_every_subscriber_gets_exactly_one_message_in_their_language(sender, fake_twilio):
+    add_subscribers(30, locale="en")
+    add_subscribers(20, start=100, locale="es")
+    add_subscribers(5, start=200, locale="zh")  # no Chinese text: falls back to English
+    alert = make_alert()
+    send(alert)
+    counts = fake_twilio.counts_by_recipient()
+    assert len(counts) == 55
+    assert set(counts.values()) == {1}
+    assert fake_twilio.sent_to(number(100))[0]["body"].startswith("Huelga el viernes")
+    assert fake_twilio.sent_to(number(200))[0]["body"].startswith("Strike Friday")
+    assert fake_twilio.sent_to(number(0))[0]["status_callback"].endswith("/sms/status")
+    db.session.refresh(alert)
+    assert alert.status == "sent"
+    assert deliveries(alert.id) == {"sent": 55}
+
+
+def test_running_broadcast_again_adds_nothing(sender, fake_twilio):
+    add_subscribers(10)
+    alert = make_alert()
+    send(alert)
+    assert broadcast.broadcast(alert.id) == 0  # the alert is finished: nothing to do
+    alert.status = "sending"
+    db.session.commit()
+    broadcast.broadcast(alert.id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 10
+    assert sum(fake_twilio.counts_by_recipient().values()) == 10
+
+
+def test_pressing_send_twice_broadcasts_once(sender, fake_twilio):
+    add_subscribers(5)
+    alert = make_alert()
+    assert broadcast.send(alert=alert, actor=None)
+    assert not broadcast.send(alert=alert, actor=None)
+    assert sum(fake_twilio.counts_by_recipient().values()) == 5
+
+
+def test_opted_out_suppressed_and_pending_are_never_sent(sender, fake_twilio):
+    add_subscribers(3)
+    add_subscribers(2, start=10, status="opted_out")
+    add_subscribers(2, start=20, status="suppressed")
+    add_subscribers(2, start=30, status="pending")
+    send(make_alert())
+    assert sorted(fake_twilio.counts_by_recipient()) == [number(0), number(1), number(2)]
+
+
+def test_audience_filters(sender, fake_twilio):
+    add_subscribers(3, locale="es", region="TX", tags=["warehouse"])
+    add_subscribers(3, start=10, locale="es", region="CA")
+    add_subscribers(3, start=20, locale="en", region="TX", tags=["warehouse", "night"])
+    send(make_alert(audience={"languages": ["es"], "regions": ["TX"]}))
+    assert sorted(fake_twilio.counts_by_recipient()) == [number(i) for i in range(3)]
+    fake_twilio.messages.clear()
+    send(make_alert(audience={"tags": ["night"]}))
+    assert sorted(fake_twilio.counts_by_recipient()) == [number(i) for i in range(20, 23)]
+
+
+def test_stop_mid_broadcast_stops_that_subscriber(sender, fake_twilio, monkeypatch):
+    sender.config.update(SEND_CONCURRENCY=1)
+    add_subscribers(3)
+    real_send = messaging.send_sms
+
+    def send_and_stop_the_next(**kwargs):
+        sent = real_send(**kwargs)
+        if kwargs["to"] == number(0):  # while the first goes out, the second texts STOP
+            from organize import privacy
+
+            subscribers.opt_out(phone_hash=privacy.phone(number(1)).hash)
+            db.session.commit()
+        return sent
+
+    monkeypatch.setattr(messaging, "send_sms", send_and_stop_the_next)
+    alert = make_alert()
+    send(alert)
+    assert sorted(fake_twilio.counts_by_recipient()) == [number(0), number(2)]
+    assert deliveries(alert.id) == {"sent": 2, "skipped": 1}
+
+
+def test_cancel_mid_broadcast_skips_unclaimed_deliveries(sender, fake_twilio, monkeypatch):
+    sender.config.update(SEND_BATCH_SIZE=1, SEND_CONCURRENCY=1)
+    add_subscribers(5)
+    alert = make_alert()
+    real_send = messaging.send_sms
+
+    def send_then_cancel(**kwargs):
+        sent = real_send(**kwargs)
+        if kwargs["to"] == number(1):
+            alerts.cancel(alert=db.session.get(Alert, alert.id), actor=None)
+            db.session.commit()
+        return sent
+
+    monkeypatch.setattr(messaging, "send_sms", send_then_cancel)
+    send(alert)
+    assert sorted(fake_twilio.counts_by_recipient()) == [number(0), number(1)]
+    db.session.expire_all()
+    assert deliveries(alert.id) == {"sent": 2, "cancelled": 3}
+    assert db.session.get(Alert, alert.id).status == "cancelled"
+
+
+def _zone_where_it_is(hour: int) -> str:
+    now = datetime.now(UTC)
+    for offset in range(-12, 15):
+        name = f"Etc/GMT{-offset:+d}" if offset else "UTC"
+        if now.astimezone(ZoneInfo(name)).hour == hour:
+            return name
+    raise AssertionError("no zone found")
+
+
+def test_quiet_hours_defer_non_urgent_alerts_and_urgent_ones_go(sender, fake_twilio):
+    night = _zone_where_it_is(3)
+    add_subscribers(2, time_zone=night)
+    add_subscribers(2, start=10, time_zone=_zone_where_it_is(12))
+    calm = make_alert(urgent=False)
+    send(calm)
+    assert sorted(fake_twilio.counts_by_recipient()) == [number(10), number(11)]
+    deferred = db.session.scalars(
+        sa.select(Delivery).where(Delivery.alert_id == calm.id, Delivery.status == "queued")
+    ).all()
+    assert len(deferred) == 2
+    for delivery in deferred:
+        local = delivery.not_before.astimezone(ZoneInfo(night))
+        assert (local.hour, local.minute) == (8, 0)
+        assert delivery.not_before > datetime.now(UTC)
+    send(make_alert(urgent=True))
+    assert fake_twilio.counts_by_recipient()[number(0)] == 1
+
+
+def test_provider_errors_and_timeouts_still_reach_everyone_once(sender, fake_twilio):
+    fake_twilio.behaviour.failure_rate = 0.2
+    fake_twilio.behaviour.timeout_rate = 0.05
+    fake_twilio.behaviour.stall_seconds = 0.5
+    fake_twilio.behaviour.stall_after_create = True  # some timed-out sends did go out
+    sender.config.update(TWILIO_TIMEOUT=0.2, SEND_LEASE_SECONDS=0, SEND_MAX_ATTEMPTS=50)
+    add_subscribers(60)
+    alert = make_alert()
+    send(alert)
+    for _ in range(10):  # what the scheduled reconciler does every lease
+        if db.session.get(Alert, alert.id).status == "sent":
+            break
+        broadcast.reconcile()
+        db.session.expire_all()
+    counts = fake_twilio.counts_by_recipient()
+    assert len(counts) == 60
+    assert set(counts.values()) == {1}
+    assert fake_twilio.refused  # the fake did refuse some
+    assert deliveries(alert.id) == {"sent": 60}
+
+
+def test_carrier_opt_out_and_invalid_numbers(sender, fake_twilio):
+    add_subscribers(3)
+    fake_twilio.behaviour.opted_out.add(number(0))
+    fake_twilio.behaviour.invalid.add(number(1))
+    alert = make_alert()
+    send(alert)
+    by_phone = {s.id: s for s in db.session.scalars(sa.select(Subscriber))}
+    rows = db.session.scalars(sa.select(Delivery).order_by(Delivery.subscriber_id)).all()
+    assert [(d.status, d.error_code) for d in rows] == [
+        ("failed", 21610),
+        ("failed", 21211),
+        ("sent", None),
+    ]
+    assert [by_phone[d.subscriber_id].status for d in rows] == ["opted_out", "suppressed", "active"]
+    assert len(fake_twilio.refused) == 2  # no retry of permanent errors
+
+
+def test_reconciler_settles_deliveries_left_by_a_dead_worker(sender, fake_twilio):
+    sender.config.update(SEND_LEASE_SECONDS=60)
+    add_subscribers(2)
+    alert = make_alert()
+    assert alerts.claim_for_sending(alert=alert, actor=None)
+    alert.fanned_out_at = datetime.now(UTC)
+    db.session.commit()
+    claimed = datetime.now(UTC) - timedelta(minutes=5)
+    for subscriber in db.session.scalars(sa.select(Subscriber)):
+        db.session.add(
+            Delivery(
+                alert_id=alert.id,
+                subscriber_id=subscriber.id,
+                status="sending",
+                claimed_at=claimed,
+                attempts=1,
+            )
+        )
+    db.session.commit()
+    # the dead worker had sent the first one before it died
+    messaging.send_sms(to=number(0), body="Strike Friday\nMeet at the gate at 7am.")
+    fake_twilio.messages[0]["date_sent"] = claimed + timedelta(seconds=1)
+    result = broadcast.reconcile()
+    assert result["found"] == 1
+    assert result["resent"] == 1
+    assert fake_twilio.counts_by_recipient() == {number(0): 1, number(1): 1}
+    db.session.expire_all()
+    assert db.session.get(Alert, alert.id).status == "sent"
+
+
+def test_redis_down_when_pressing_send_keeps_the_alert_a_draft(app_factory):
+    app = app_factory(REDIS_URL="redis://127.0.0.1:1/0", RQ_ASYNC=True)
+    with app.app_context():
+        add_subscribers(2)
+        alert = make_alert()
+        with pytest.raises(QueueUnavailable):
+            broadcast.send(alert=alert, actor=None)
+        db.session.expire_all()
+        assert db.session.get(Alert, alert.id).status == "draft"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 0
+
+
+def test_empty_audience_finishes_at_once(sender, fake_twilio):
+    alert = make_alert(audience={"regions": ["ZZ"]})
+    send(alert)
+    db.session.refresh(alert)
+    assert alert.status == "sent"
+    assert fake_twilio.messages == []
+
+
+def test_scheduled_alert_waits_for_its_time(sender, fake_twilio):
+    add_subscribers(2)
+    alert = make_alert(send_at=datetime.now(UTC) + timedelta(hours=2))
+    send(alert)
+    db.session.refresh(alert)
+    assert alert.status == "scheduled"
+    assert fake_twilio.messages == []
