@@ -54,9 +54,10 @@ def _register_blueprints(app: Flask) -> None:
     import ivr
     import sms
     from organize.extensions import csrf
-    from organize.web import errors, organizer, public, templating
+    from organize.web import console_alerts, errors, organizer, public, templating
 
     templating.init_templating(app)
+    app.add_template_filter(console_alerts.chart_bars)
     errors.init_errors(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(organizer.bp)

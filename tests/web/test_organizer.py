@@ -1,3 +1,5 @@
+import re
+
 """The console: every route needs login, roles gate moderation, decisions are audited."""
 
 import pytest
@@ -15,7 +17,7 @@ def organizer_routes(app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/organizer") or rule.endpoint == "organizer.login":
             continue
-        path = rule.rule.replace("<int:review_id>", "1")
+        path = re.sub(r"<int:\w+>", "1", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             routes.append((method, path))
     return routes

@@ -1,0 +1,94 @@
+"""Forms of the alert composer. Texts per language; English is required (the fallback)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from organize.employers import INDUSTRIES, INDUSTRY_LABELS
+from organize.i18n import LANGUAGE_NAMES
+from organize.segments import MAX_BODY
+
+COMPOSE_LOCALES = ("en", "es", "zh", "tl", "ht")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes instead of a multi-select (easier on phones)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _text_fields() -> dict[str, object]:
+    fields: dict[str, object] = {}
+    for locale in COMPOSE_LOCALES:
+        name = LANGUAGE_NAMES[locale]
+        required = [DataRequired()] if locale == "en" else [Optional()]
+        fields[f"title_{locale}"] = StringField(
+            _l("Title (%(language)s)", language=name), validators=[*required, Length(max=200)]
+        )
+        fields[f"body_{locale}"] = TextAreaField(
+            _l("Text (%(language)s)", language=name),
+            validators=[*required, Length(max=MAX_BODY)],
+            render_kw={"data-segments": locale, "maxlength": MAX_BODY},
+        )
+    return fields
+
+
+class AlertForm(FlaskForm):
+    """Compose or edit an alert."""
+
+    channel = SelectField(
+        _l("Send by"),
+        choices=[
+            SelectChoice("sms", _l("Text message")),
+            SelectChoice("voice", _l("Phone call")),
+            SelectChoice("both", _l("Both")),
+        ],
+    )
+    languages = MultiCheckboxField(
+        _l("Only people who speak"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in COMPOSE_LOCALES],
+    )
+    regions = StringField(_l("Only these states (e.g. TX, CA)"), validators=[Length(max=200)])
+    industries = MultiCheckboxField(
+        _l("Only these kinds of work"),
+        choices=[SelectChoice(key, _l(INDUSTRY_LABELS[key])) for key in INDUSTRIES],
+    )
+    tags = StringField(_l("Only these tags (comma-separated)"), validators=[Length(max=200)])
+    send_at = DateTimeLocalField(
+        _l("Send at (UTC; empty: when you press send)"), validators=[Optional()]
+    )
+    urgent = BooleanField(_l("Urgent: send even during quiet hours (21:00–8:00)"))
+    urgent_confirmed = BooleanField(_l("Yes, this cannot wait until morning"))
+    rsvp = BooleanField(_l('Ask for an RSVP ("Reply 1 if you can come")'))
+    smart_encoding = BooleanField(_l("Swap curly quotes and long dashes for plain ones"))
+    save = SubmitField(_l("Save draft"))
+
+
+for _name, _field in _text_fields().items():
+    setattr(AlertForm, _name, _field)
+
+
+class SendForm(FlaskForm):
+    """Send now; the password is asked again for a large audience."""
+
+    password = PasswordField(_l("Your password (asked again for large audiences)"))
+    send = SubmitField(_l("Send now"))
+
+
+class CancelForm(FlaskForm):
+    """Stop sending."""
+
+    cancel = SubmitField(_l("Cancel this alert"))

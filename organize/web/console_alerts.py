@@ -1,0 +1,231 @@
+"""The organizer console for alerts: compose with a live segment and cost counter, send (with
+the password again above CONFIRM_ABOVE recipients), follow progress, cancel."""
+
+from datetime import UTC
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from organize import alerts, broadcast, deliveries, organizers
+from organize.extensions import db
+from organize.jobs import QueueUnavailable
+from organize.models import Alert, Delivery
+from organize.segments import measure, smart_encode
+from organize.web.alert_forms import COMPOSE_LOCALES, AlertForm, CancelForm, SendForm
+from organize.web.organizer import bp, role_required
+
+
+def _texts(form: AlertForm) -> dict[str, tuple[str, str]]:
+    texts = {}
+    for locale in COMPOSE_LOCALES:
+        title = (getattr(form, f"title_{locale}").data or "").strip()
+        body = (getattr(form, f"body_{locale}").data or "").strip()
+        if form.smart_encoding.data:
+            title, body = smart_encode(title), smart_encode(body)
+        if title or body:
+            texts[locale] = (title, body)
+    return texts
+
+
+def _audience(form: AlertForm) -> dict[str, list[str]]:
+    def split(value: str | None) -> list[str]:
+        return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+    return {
+        "languages": list(form.languages.data or []),
+        "regions": [r.upper() for r in split(form.regions.data)],
+        "industries": list(form.industries.data or []),
+        "tags": split(form.tags.data),
+    }
+
+
+@bp.get("/alerts")
+@role_required("organizer")
+def alert_list() -> str:
+    """Every alert, newest first."""
+    rows = db.session.scalars(sa.select(Alert).order_by(Alert.id.desc()).limit(100))
+    return render_template("organizer/alerts/list.html", alerts=list(rows))
+
+
+@bp.route("/alerts/new", methods=["GET", "POST"])
+@role_required("organizer")
+def alert_new() -> ResponseReturnValue:
+    """Compose; saving makes a draft (nothing is sent yet)."""
+    form = AlertForm()
+    if form.validate_on_submit():
+        if form.urgent.data and not form.urgent_confirmed.data:
+            form.urgent_confirmed.errors = [_("Confirm that this alert is urgent.")]
+        else:
+            send_at = form.send_at.data.replace(tzinfo=UTC) if form.send_at.data else None
+            try:
+                alert = alerts.create(
+                    texts=_texts(form),
+                    channel=form.channel.data or "sms",
+                    audience=_audience(form),
+                    urgent=bool(form.urgent.data),
+                    rsvp=bool(form.rsvp.data),
+                    send_at=send_at,
+                    actor=current_user,
+                )
+            except alerts.AlertError as exc:
+                form.body_en.errors = [_(exc.message, **exc.params)]
+            else:
+                db.session.commit()
+                return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+    return render_template("organizer/alerts/new.html", form=form, locales=COMPOSE_LOCALES)
+
+
+@bp.get("/alerts/segments")
+@role_required("organizer")
+def alert_segments() -> ResponseReturnValue:
+    """For the live counter: how a text travels (encoding, segments)."""
+    text = request.args.get("text", "")[:2000]
+    if request.args.get("smart") == "1":
+        text = smart_encode(text)
+    measured = measure(text)
+    return jsonify(
+        encoding=measured.encoding,
+        segments=measured.count,
+        characters=len(text),
+        cost=round(measured.count * float(current_app.config["PRICE_PER_SEGMENT"]), 4),
+    )
+
+
+def _load(alert_id: int) -> Alert:
+    return db.session.get(Alert, alert_id) or abort(404)
+
+
+def _progress(alert: Alert) -> dict[str, Any]:
+    counts = alerts.progress(alert_id=alert.id)
+    total = sum(counts.values())
+    done = sum(v for k, v in counts.items() if k not in {"queued", "sending"})
+    errors = dict(
+        db.session.execute(
+            sa.select(Delivery.error_code, sa.func.count())
+            .where(Delivery.alert_id == alert.id, Delivery.error_code.is_not(None))
+            .group_by(Delivery.error_code)
+        ).all()
+    )
+    return {
+        "status": alert.status,
+        "counts": counts,
+        "total": total,
+        "done": done,
+        "rsvp": deliveries.rsvp_count(alert_id=alert.id),
+        "errors": errors,
+    }
+
+
+def _timeline(alert: Alert) -> list[tuple[int, int]]:
+    """Deliveries sent per minute since the first one, for the chart."""
+    times = [
+        moment
+        for moment in db.session.scalars(
+            sa.select(Delivery.sent_at)
+            .where(Delivery.alert_id == alert.id, Delivery.sent_at.is_not(None))
+            .order_by(Delivery.sent_at)
+        )
+        if moment is not None
+    ]
+    if not times:
+        return []
+    start, buckets = times[0], dict[int, int]()
+    for moment in times:
+        minute = int((moment - start).total_seconds() // 60)
+        buckets[minute] = buckets.get(minute, 0) + 1
+    return [(minute, buckets.get(minute, 0)) for minute in range(max(buckets) + 1)]
+
+
+@bp.get("/alerts/<int:alert_id>")
+@role_required("organizer")
+def alert_page(alert_id: int) -> str:
+    """Texts, estimate, audience, send / cancel, progress and the delivery chart."""
+    alert = _load(alert_id)
+    from organize.broadcast import rsvp_line
+
+    estimate = alerts.estimate(
+        alert=alert, price=float(current_app.config["PRICE_PER_SEGMENT"]), rsvp_line=rsvp_line("en")
+    )
+    recipients = sum(e.recipients for e in estimate)
+    return render_template(
+        "organizer/alerts/show.html",
+        alert=alert,
+        estimate=estimate,
+        recipients=recipients,
+        progress=_progress(alert),
+        timeline=_timeline(alert),
+        send_form=SendForm(),
+        cancel_form=CancelForm(),
+        needs_password=recipients > int(current_app.config["CONFIRM_ABOVE"]),
+    )
+
+
+@bp.get("/alerts/<int:alert_id>/progress.json")
+@role_required("organizer")
+def alert_progress(alert_id: int) -> ResponseReturnValue:
+    """Counts per status, for the page's few lines of polling JavaScript."""
+    return jsonify(_progress(_load(alert_id)))
+
+
+@bp.post("/alerts/<int:alert_id>/send")
+@role_required("organizer")
+def alert_send(alert_id: int) -> ResponseReturnValue:
+    """Send once; large audiences need the password again; Redis down leaves it a draft."""
+    alert = _load(alert_id)
+    form = SendForm()
+    if not form.validate_on_submit():
+        abort(400)
+    recipients = sum(alerts.audience_by_locale(alert.audience).values())
+    if recipients > int(current_app.config["CONFIRM_ABOVE"]):
+        again = organizers.authenticate(email=current_user.email, password=form.password.data or "")
+        if again is None:
+            flash(_("To send to %(num)d people, enter your password again.", num=recipients))
+            return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+    try:
+        started = broadcast.send(alert=alert, actor=current_user)
+    except QueueUnavailable:
+        flash(_("The sending queue is not available right now. Nothing was sent; try again soon."))
+        return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+    flash(_("Sending.") if started else _("This alert was already sent."))
+    return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+
+
+@bp.post("/alerts/<int:alert_id>/cancel")
+@role_required("organizer")
+def alert_cancel(alert_id: int) -> ResponseReturnValue:
+    """Stop: deliveries not yet claimed are skipped."""
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    try:
+        alerts.cancel(alert=_load(alert_id), actor=current_user)
+        db.session.commit()
+        flash(_("Cancelled."))
+    except alerts.AlertError as exc:
+        db.session.rollback()
+        flash(_(exc.message))
+    return redirect(url_for("organizer.alert_page", alert_id=alert_id))
+
+
+def chart_bars(
+    timeline: list[tuple[int, int]], width: int = 300, height: int = 80
+) -> list[dict[str, float]]:
+    """Bar geometry for the server-drawn SVG (no script, no inline style: CSP-safe)."""
+    if not timeline:
+        return []
+    peak = max(count for _minute, count in timeline) or 1
+    step = width / len(timeline)
+    return [
+        {
+            "x": round(i * step, 1),
+            "width": round(max(step - 1, 1), 1),
+            "height": round(count / peak * height, 1),
+            "y": round(height - count / peak * height, 1),
+            "count": count,
+            "minute": minute,
+        }
+        for i, (minute, count) in enumerate(timeline)
+    ]
