@@ -25,8 +25,10 @@ from urllib.parse import parse_qs, urlsplit
 
 ACCOUNT = "AC" + "0" * 32
 TOKEN = "fake-auth-token"
-_ROUTE = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<kind>Messages|Calls|Recordings)"
-                    r"(?:/(?P<sid>\w+))?\.json$")  # fmt: skip
+_ROUTE = re.compile(
+    r"^/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<kind>Messages|Calls|Recordings)"
+    r"(?:/(?P<sid>\w+))?\.json$"
+)
 
 
 @dataclass
@@ -79,8 +81,12 @@ class FakeTwilio:
 
     def config(self) -> dict[str, Any]:
         """Settings that point organize's twilio client here."""
-        return {"TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN,
-                "TWILIO_API_URL": self.url, "TWILIO_FROM": "+15005550006"}  # fmt: skip
+        return {
+            "TWILIO_ACCOUNT_SID": ACCOUNT,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_API_URL": self.url,
+            "TWILIO_FROM": "+15005550006",
+        }
 
     # -- what happened -----------------------------------------------------------------------
     def sent_to(self, number: str) -> list[dict[str, Any]]:
@@ -129,10 +135,16 @@ class FakeTwilio:
 
     def _record_message(self, form: dict[str, str]) -> dict[str, Any]:
         now = datetime.now(UTC)
-        record = {"sid": "SM" + uuid.uuid4().hex, "to": form.get("To", ""), "from": form.get("From", ""),
-                  "messaging_service_sid": form.get("MessagingServiceSid"),
-                  "body": form.get("Body", ""), "status": "queued",
-                  "status_callback": form.get("StatusCallback"), "date_sent": now}  # fmt: skip
+        record = {
+            "sid": "SM" + uuid.uuid4().hex,
+            "to": form.get("To", ""),
+            "from": form.get("From", ""),
+            "messaging_service_sid": form.get("MessagingServiceSid"),
+            "body": form.get("Body", ""),
+            "status": "queued",
+            "status_callback": form.get("StatusCallback"),
+            "date_sent": now,
+        }
         with self.lock:
             self.messages.append(record)
         return record
@@ -142,8 +154,11 @@ class FakeTwilio:
         after_raw = (query.get("DateSent>") or [None])[0]
         after = _parse_date(after_raw) if after_raw else None
         with self.lock:
-            found = [m for m in self.messages if (not to or m["to"] == to)
-                     and (after is None or m["date_sent"] >= after)]  # fmt: skip
+            found = [
+                m
+                for m in self.messages
+                if (not to or m["to"] == to) and (after is None or m["date_sent"] >= after)
+            ]
         page = {"next_page_uri": None, "page": 0, "page_size": 50, "uri": "/Messages.json"}
         return {"messages": [_message_json(m) for m in found], **page}
 
@@ -151,9 +166,13 @@ class FakeTwilio:
         refusal = self._refusal(form.get("To", ""))
         if refusal is not None:
             return refusal[0], _error(refusal[1], "refused")
-        record = {"sid": "CA" + uuid.uuid4().hex, "to": form.get("To", ""),
-                  "url": form.get("Url", ""), "status": "queued",
-                  "status_callback": form.get("StatusCallback")}  # fmt: skip
+        record = {
+            "sid": "CA" + uuid.uuid4().hex,
+            "to": form.get("To", ""),
+            "url": form.get("Url", ""),
+            "status": "queued",
+            "status_callback": form.get("StatusCallback"),
+        }
         with self.lock:
             self.calls.append(record)
         return 201, record
@@ -173,9 +192,12 @@ def _error(code: int, message: str) -> dict[str, Any]:
 
 
 def _message_json(record: dict[str, Any]) -> dict[str, Any]:
-    return {**{k: v for k, v in record.items() if k != "date_sent"},
-            "date_sent": format_datetime(record["date_sent"], usegmt=True),
-            "account_sid": ACCOUNT, "num_segments": "1"}  # fmt: skip
+    return {
+        **{k: v for k, v in record.items() if k != "date_sent"},
+        "date_sent": format_datetime(record["date_sent"], usegmt=True),
+        "account_sid": ACCOUNT,
+        "num_segments": "1",
+    }
 
 
 def _parse_date(raw: str) -> datetime:

@@ -14,9 +14,21 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 def _extract(tmp_path_factory: pytest.TempPathFactory, mapping: str) -> set[str]:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "translations" / mapping), "-k", "_l",
-         "-k", "N_", "-o", str(pot), str(ROOT)]
-    )  # fmt: skip
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "translations" / mapping),
+            "-k",
+            "_l",
+            "-k",
+            "N_",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ]
+    )
     with pot.open("rb") as fh:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
 
@@ -35,9 +47,14 @@ def texting(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
 
 @pytest.mark.parametrize(
     ("locale", "scope"),
-    [("en", "everything"), ("es", "everything"), ("zh", "texting"), ("tl", "texting"),
-     ("ht", "texting")],
-)  # fmt: skip
+    [
+        ("en", "everything"),
+        ("es", "everything"),
+        ("zh", "texting"),
+        ("tl", "texting"),
+        ("ht", "texting"),
+    ],
+)
 def test_catalog_is_complete_and_placeholders_match(request, locale, scope):
     extracted = request.getfixturevalue(scope)
     with (ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:

@@ -61,9 +61,14 @@ def test_submit_is_idempotent_on_its_key(app):
     employer = make_employer()
     for _ in range(2):
         reviews.submit(
-            employer=employer, text="Late pay.", locale="en", channel="web",
-            ratings={}, flags={}, submission_key="same",
-        )  # fmt: skip
+            employer=employer,
+            text="Late pay.",
+            locale="en",
+            channel="web",
+            ratings={},
+            flags={},
+            submission_key="same",
+        )
         db.session.commit()
     assert db.session.query(Review).count() == 1
 
@@ -73,9 +78,14 @@ def test_submit_refuses_bad_ratings(app, ratings):
     employer = make_employer()
     with pytest.raises(reviews.ReviewError):
         reviews.submit(
-            employer=employer, text="ok", locale="en", channel="web",
-            ratings=ratings, flags={}, submission_key="x",
-        )  # fmt: skip
+            employer=employer,
+            text="ok",
+            locale="en",
+            channel="web",
+            ratings=ratings,
+            flags={},
+            submission_key="x",
+        )
 
 
 def test_k_threshold_hides_texts_until_k_visible(app):

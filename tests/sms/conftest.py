@@ -17,8 +17,9 @@ _sids = itertools.count(1)
 
 def signed_post(client: FlaskClient, params: dict[str, str], url: str = URL):
     signature = RequestValidator(DEV_AUTH_TOKEN).compute_signature(url, params)
-    return client.post(url.replace("http://localhost", ""), data=params,
-                       headers={"X-Twilio-Signature": signature})  # fmt: skip
+    return client.post(
+        url.replace("http://localhost", ""), data=params, headers={"X-Twilio-Signature": signature}
+    )
 
 
 def reply_text(xml: bytes) -> str | None:
@@ -38,8 +39,14 @@ class Phone:
 
     def send(self, body: str, **extra: str) -> str | None:
         self.last_sid = f"SM{next(_sids):032x}"
-        params = {"From": self.number, "To": "+15005550006", "Body": body,
-                  "MessageSid": self.last_sid, "NumMedia": "0", **extra}  # fmt: skip
+        params = {
+            "From": self.number,
+            "To": "+15005550006",
+            "Body": body,
+            "MessageSid": self.last_sid,
+            "NumMedia": "0",
+            **extra,
+        }
         response = signed_post(self.client, params)
         assert response.status_code == 200, response.data
         text = reply_text(response.data)

@@ -48,9 +48,13 @@ def test_rights_list_pages_with_next(seeded, phone):
 def test_long_text_is_paged_with_more(app, phone):
     long_summary = " ".join(["Overtime is paid at one and a half times your rate."] * 30)
     rights.upsert(
-        slug="long", category="pay", position=0, reviewed_on=None, sources=[],
+        slug="long",
+        category="pay",
+        position=0,
+        reviewed_on=None,
+        sources=[],
         texts={"en": {"title": "Long", "summary": long_summary, "body": "b"}},
-    )  # fmt: skip
+    )
     db.session.commit()
     phone.send("RIGHTS")
     pages = [phone.send("1")]
@@ -86,8 +90,10 @@ def test_review_by_text_end_to_end(seeded, phone):
     assert review.locale == "es"
     assert (review.pay, review.hours, review.recommend) == (2, None, 1)
     assert (review.wage_theft, review.documents_withheld, review.immigration_threats) == (
-        True, False, None,
-    )  # fmt: skip
+        True,
+        False,
+        None,
+    )
     assert "Carmen" not in review.text
     assert conversation() is None
 

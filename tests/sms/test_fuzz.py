@@ -13,9 +13,31 @@ from tests.sms.conftest import reply_text, signed_post
 EXAMPLES = int(os.environ.get("SMS_FUZZ_EXAMPLES", "200"))
 text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=300)
 keywords = st.sampled_from(
-    ["STOP", "JOIN", "YES", "SI", "REVIEW", "RESEÑA", "DONE", "MORE", "1", "2", "5", "0", "LANG",
-     "BORRAR", "NEW", "HELP", "ALTO", "SKIP", "EDIT", "NO", "DERECHOS", "CERCA"]
-)  # fmt: skip
+    [
+        "STOP",
+        "JOIN",
+        "YES",
+        "SI",
+        "REVIEW",
+        "RESEÑA",
+        "DONE",
+        "MORE",
+        "1",
+        "2",
+        "5",
+        "0",
+        "LANG",
+        "BORRAR",
+        "NEW",
+        "HELP",
+        "ALTO",
+        "SKIP",
+        "EDIT",
+        "NO",
+        "DERECHOS",
+        "CERCA",
+    ]
+)
 params = st.fixed_dictionaries(
     {"Body": st.one_of(text, keywords, st.text(max_size=1600))},
     optional={
@@ -42,8 +64,11 @@ def test_any_form_gets_twiml(client, form):
     assert message is None or len(message) <= 1600
 
 
-@settings(max_examples=max(50, EXAMPLES // 10), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=max(50, EXAMPLES // 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(form=params)
 def test_any_form_without_a_valid_signature_is_403(client, form):
     response = client.post("/sms/inbound", data=form, headers={"X-Twilio-Signature": "bogus"})

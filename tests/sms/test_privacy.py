@@ -11,8 +11,14 @@ from tests.sms.conftest import Phone
 
 # Not in the seed data (its resources have public phone numbers that would match).
 NUMBERS = ["+17135559901", "+13055559902", "+525512349903"]
-LOCATION = {"FromCity": "PASADENA", "FromState": "TX", "FromZip": "77506", "FromCountry": "US",
-            "ToCity": "HOUSTON", "CallerName": "GARCIA MARIA"}  # fmt: skip
+LOCATION = {
+    "FromCity": "PASADENA",
+    "FromState": "TX",
+    "FromZip": "77506",
+    "FromCountry": "US",
+    "ToCity": "HOUSTON",
+    "CallerName": "GARCIA MARIA",
+}
 
 
 def formats(e164: str) -> list[str]:

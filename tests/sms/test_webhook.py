@@ -28,8 +28,13 @@ def test_no_body_is_kept_with_the_sid(client):
 
 
 def test_mms_is_answered_and_media_never_fetched(client):
-    params = {**BASE, "Body": "", "NumMedia": "1", "MediaUrl0": "https://api.twilio.com/x.jpg",
-              "MediaContentType0": "image/jpeg"}  # fmt: skip
+    params = {
+        **BASE,
+        "Body": "",
+        "NumMedia": "1",
+        "MediaUrl0": "https://api.twilio.com/x.jpg",
+        "MediaContentType0": "image/jpeg",
+    }
     text = reply_text(signed_post(client, params).data)
     assert "pictures" in text
     assert "x.jpg" not in repr(db.session.scalars(sa.select(InboundMessage.reply)).all())

@@ -1,6 +1,6 @@
-import re
-
 """The console: every route needs login, roles gate moderation, decisions are audited."""
+
+import re
 
 import pytest
 
