@@ -41,6 +41,11 @@ KEYWORDS: dict[str, dict[str, str | None]] = {
         **dict.fromkeys(["delete", "forget", "forget me", "delete me"], "en"),
         **dict.fromkeys(["borrar", "eliminar", "borrarme"], "es"),
     },
+    "notice": {
+        **dict.fromkeys(["action", "strike", "report"], "en"),
+        **dict.fromkeys(["huelga", "accion", "paro", "reportar"], "es"),
+    },
+    "actions": {"actions": "en", "strikes": "en", "acciones": "es", "huelgas": "es"},
     "more": dict.fromkeys(["more", "mas", "next", "siguiente"], None),
     "skip": dict.fromkeys(["skip", "saltar", "pasar", "omitir"], None),
     "done": dict.fromkeys(["done", "listo", "fin", "ya", "termine"], None),

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from organize import deliveries, privacy, subscribers
 from organize.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
 from sms import state
-from sms.flows import alerts, forget, menu, near, review, rights
+from sms.flows import alerts, forget, menu, near, notice, review, rights
 from sms.keywords import match
 from sms.turn import Turn
 
@@ -32,6 +32,8 @@ GLOBAL: dict[str, Handler] = {
     "language": menu.language_start,
     "forget": forget.start,
     "opt_in": alerts.start,
+    "notice": notice.start,
+    "actions": notice.latest,
 }
 FLOWS: dict[str, Handler] = {
     "language": menu.handle_language,
@@ -40,6 +42,7 @@ FLOWS: dict[str, Handler] = {
     "review": review.handle,
     "signup": alerts.handle,
     "forget": forget.handle,
+    "notice": notice.handle,
 }
 MENU_STARTS: dict[int, Handler] = {
     1: rights.start,

@@ -10,10 +10,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from organize import alerts, broadcast, deliveries, organizers
+from organize import alerts, broadcast, deliveries, notices, organizers
 from organize.extensions import db
 from organize.jobs import QueueUnavailable
-from organize.models import Alert, Delivery
+from organize.models import ActionNotice, Alert, Delivery
 from organize.segments import measure, smart_encode
 from organize.web.alert_forms import COMPOSE_LOCALES, AlertForm, CancelForm, SendForm
 from organize.web.organizer import bp, role_required
@@ -229,3 +229,36 @@ def chart_bars(
         }
         for i, (minute, count) in enumerate(timeline)
     ]
+
+
+@bp.get("/notices")
+@role_required("organizer")
+def notice_queue() -> str:
+    """Worker reports waiting for verification, and the latest verified ones."""
+    return render_template(
+        "organizer/notices.html",
+        pending=notices.pending(),
+        verified=notices.verified(limit=10),
+        form=CancelForm(),
+    )
+
+
+@bp.post("/notices/<int:notice_id>")
+@role_required("organizer")
+def notice_decide(notice_id: int) -> ResponseReturnValue:
+    """Verify, reject, or turn a verified notice into an alert draft."""
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    notice = db.session.get(ActionNotice, notice_id) or abort(404)
+    action = request.form.get("action", "")
+    try:
+        if action == "draft":
+            alert = notices.draft_alert(notice=notice, actor=current_user)
+            db.session.commit()
+            return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+        notices.decide(notice=notice, actor=current_user, verify=action == "verify")
+        db.session.commit()
+    except (notices.NoticeError, alerts.AlertError) as exc:
+        db.session.rollback()
+        flash(_(exc.message))
+    return redirect(url_for("organizer.notice_queue"))

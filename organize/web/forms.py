@@ -108,3 +108,21 @@ class ApproveForm(FlaskForm):
     """Approval is one button (with CSRF)."""
 
     approve = SubmitField(_l("Approve"))
+
+
+class NoticeForm(FlaskForm):
+    """A worker reports a strike, walk-out or action."""
+
+    what = TextAreaField(
+        _l("What is happening?"),
+        validators=[
+            InputRequired(message=_l("Tell us what is happening.")),
+            Length(max=1000, message=_l("Please keep it under 1,000 characters.")),
+        ],
+    )
+    employer = StringField(_l("Which employer?"), validators=[Optional(), Length(max=200)])
+    place = StringField(
+        _l("Where? (city, street corner, workplace)"), validators=[Optional(), Length(max=300)]
+    )
+    when = StringField(_l("When?"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Send to the organizers"))

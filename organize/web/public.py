@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from organize import employers, resources, reviews, rights
+from organize import employers, notices, resources, reviews, rights
 from organize.extensions import db, limiter
 from organize.models import FLAG_FIELDS, RATING_FIELDS
-from organize.web.forms import ConfirmForm, EmployerForm, ReviewForm
+from organize.web.forms import ConfirmForm, EmployerForm, NoticeForm, ReviewForm
 
 bp = Blueprint("public", __name__)
 
@@ -190,3 +190,32 @@ def help_near_you() -> str:
         region=region,
         kind=kind,
     )
+
+
+@bp.get("/actions")
+def actions() -> str:
+    """Strikes and actions organizers have verified."""
+    return render_template("actions/index.html", notices=notices.verified())
+
+
+@bp.route("/actions/report", methods=["GET", "POST"])
+@limiter.limit(_review_limit, methods=["POST"])
+def action_report() -> ResponseReturnValue:
+    """Report a strike or action; redacted, then verified by organizers before anyone sees it."""
+    form = NoticeForm()
+    if form.validate_on_submit():
+        try:
+            notice = notices.report(
+                what=form.what.data or "",
+                place=form.place.data or "",
+                when_text=form.when.data or "",
+                employer_name=form.employer.data or "",
+                locale=str(get_locale()),
+            )
+        except notices.NoticeError as exc:
+            form.what.errors = [_(exc.message)]
+        else:
+            db.session.commit()
+            return render_template("actions/thanks.html", notice=notice)
+    status = 400 if request.method == "POST" else 200
+    return render_template("actions/report.html", form=form), status

@@ -1,0 +1,115 @@
+"""Action notices from workers: strikes and walk-outs they know of first.
+
+Reported from the web or by SMS, redacted like a review, verified by an organizer before anyone
+sees them; a verified notice can become an alert draft in one click.
+"""
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+
+from organize import alerts, audit
+from organize.extensions import db
+from organize.i18n import N_
+from organize.models import ActionNotice, Alert, Organizer
+from organize.redaction import redact
+from organize.text import clean
+
+MAX_WHAT = 1000
+
+
+class NoticeError(ValueError):
+    """Refused; `message` is an untranslated msgid."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def report(
+    *,
+    what: str,
+    place: str = "",
+    when_text: str = "",
+    employer_name: str = "",
+    channel: str = "web",
+    locale: str = "en",
+) -> ActionNotice:
+    """Store a redacted notice, pending verification."""
+    what, place, when_text = clean(what), clean(place)[:300], clean(when_text)[:200]
+    if not what:
+        raise NoticeError(N_("Tell us what is happening."))
+    if len(what) > MAX_WHAT:
+        raise NoticeError(N_("Please keep it under 1,000 characters."))
+    report_counts: dict[str, int] = {}
+    redacted = []
+    for text in (what, place, when_text):
+        result = redact(text, locale)
+        redacted.append(result.text)
+        for kind, count in result.report.items():
+            report_counts[kind] = report_counts.get(kind, 0) + count
+    today = datetime.now(UTC).date()
+    notice = ActionNotice(
+        what=redacted[0],
+        place=redacted[1],
+        when_text=redacted[2],
+        employer_name=" ".join(clean(employer_name).split())[:200],
+        channel=channel,
+        locale=locale,
+        redaction_report=report_counts,
+        submitted_month=date(today.year, today.month, 1),
+    )
+    db.session.add(notice)
+    db.session.flush()
+    return notice
+
+
+def redact_answer(text: str, locale: str) -> str:
+    """One answer of an SMS report, redacted as it arrives (conversation state stays clean)."""
+    return redact(clean(text), locale).text
+
+
+def pending() -> list[ActionNotice]:
+    """The verification queue, oldest first."""
+    stmt = sa.select(ActionNotice).where(ActionNotice.status == "pending").order_by(ActionNotice.id)
+    return list(db.session.scalars(stmt))
+
+
+def verified(*, limit: int = 20) -> list[ActionNotice]:
+    """What the public may see, newest first."""
+    stmt = (
+        sa.select(ActionNotice)
+        .where(ActionNotice.status == "verified")
+        .order_by(ActionNotice.verified_at.desc(), ActionNotice.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def decide(*, notice: ActionNotice, actor: Organizer, verify: bool) -> None:
+    """Verify (shown publicly) or reject (its text is dropped)."""
+    if notice.status != "pending":
+        raise NoticeError(N_("This notice was already decided."))
+    if verify:
+        notice.status, notice.verified_at = "verified", datetime.now(UTC)
+    else:
+        notice.status, notice.what, notice.place, notice.when_text = "rejected", "", "", ""
+    action = "notice.verify" if verify else "notice.reject"
+    audit.record(actor=actor, action=action, target_type="notice", target_id=notice.id)
+    db.session.flush()
+
+
+def draft_alert(*, notice: ActionNotice, actor: Organizer) -> Alert:
+    """One click from a verified notice to an alert draft (English required: the organizer
+    translates; the reporter's language gets the original words)."""
+    if notice.status != "verified":
+        raise NoticeError(N_("Verify the notice first."))
+    title = (notice.employer_name or notice.place or "Action")[:200]
+    body = "\n".join(part for part in (notice.what, notice.place, notice.when_text) if part)
+    texts = {"en": (title, body)}
+    if notice.locale != "en":
+        texts[notice.locale] = (title, body)
+    alert = alerts.create(texts=texts, actor=actor)
+    notice.alert_id = alert.id
+    db.session.flush()
+    return alert
