@@ -54,13 +54,14 @@ def _register_blueprints(app: Flask) -> None:
     import ivr
     import sms
     from organize.extensions import csrf
-    from organize.web import console_alerts, errors, organizer, public, templating
+    from organize.web import console_alerts, errors, organizer, public, simulator, templating
 
     templating.init_templating(app)
     app.add_template_filter(console_alerts.chart_bars)
     errors.init_errors(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(organizer.bp)
+    app.register_blueprint(simulator.bp)
     # Twilio cannot send a CSRF token; these blueprints check its signature instead.
     csrf.exempt(sms.bp)
     csrf.exempt(ivr.bp)

@@ -33,17 +33,6 @@ from organize.sending import Outcome, send_claimed
 
 log = logging.getLogger(__name__)
 PAGE = 1000
-TERMINAL = {
-    "sent",
-    "delivered",
-    "undelivered",
-    "failed",
-    "skipped",
-    "cancelled",
-    "answered",
-    "no-answer",
-    "busy",
-}
 RECONCILER_ID = "organize-reconcile"
 
 
