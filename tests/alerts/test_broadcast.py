@@ -243,3 +243,29 @@ def test_scheduled_alert_waits_for_its_time(sender, fake_twilio):
     db.session.refresh(alert)
     assert alert.status == "scheduled"
     assert fake_twilio.messages == []
+
+
+def test_no_subscriber_number_in_the_database_logs_or_redis_after_a_broadcast(
+    sender, fake_twilio, redis_client, caplog
+):
+    import logging
+
+    from tests.factories import dump_database
+
+    caplog.set_level(logging.DEBUG)
+    add_subscribers(5)
+    send(make_alert(rsvp=True))
+    from organize import texts
+
+    texts.queue_text(e164=number(3), body="copy of a topic")  # a queued one-off text too
+    assert len(fake_twilio.counts_by_recipient()) == 5
+    dump = dump_database()
+    redis_dump = "\n".join(
+        repr(k) + repr(redis_client.dump(k)) for k in redis_client.scan_iter("*")
+    )
+    for i in range(5):
+        national = number(i)[2:]
+        for form in (number(i), national, national[-7:], f"{national[3:6]}-{national[6:]}"):
+            assert form not in dump
+            assert form not in caplog.text
+            assert form not in redis_dump
