@@ -1,11 +1,13 @@
 """Know-your-rights library: topics per locale, falling back to English, rendered safely."""
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import nh3
 import sqlalchemy as sa
+from flask import current_app
 from markdown_it import MarkdownIt
 from sqlalchemy import orm as so
 
@@ -74,8 +76,30 @@ def _view(topic: RightsTopic, translation: RightsTranslation) -> TopicView:
     )
 
 
+# Topics change a few times a year and are read on every RIGHTS text and phone menu: keep the
+# views per locale for a minute (per app and process; `upsert` clears this copy at once).
+CACHE_SECONDS = 60.0
+
+
+def _cache() -> dict[str, tuple[float, list[TopicView]]]:
+    cache: dict[str, tuple[float, list[TopicView]]] = current_app.extensions.setdefault(
+        "rights_topics", {}
+    )
+    return cache
+
+
 def topics(*, locale: str) -> list[TopicView]:
     """Every topic in the locale (English where a translation is missing), in menu order."""
+    cache, now = _cache(), time.monotonic()
+    cached = cache.get(locale)
+    if cached is not None and cached[0] > now:
+        return list(cached[1])
+    views = _load_topics(locale)
+    cache[locale] = (now + CACHE_SECONDS, views)
+    return list(views)
+
+
+def _load_topics(locale: str) -> list[TopicView]:
     stmt = (
         sa.select(RightsTopic)
         .options(so.selectinload(RightsTopic.translations))
@@ -122,6 +146,7 @@ def upsert(
     texts: dict[str, dict[str, str]],
 ) -> RightsTopic:
     """Create or update a topic and its translations (used by seeding and imports)."""
+    _cache().clear()
     found = db.session.scalar(sa.select(RightsTopic).where(RightsTopic.slug == slug))
     if found is None:
         found = RightsTopic(slug=slug)

@@ -36,19 +36,31 @@ class Segments:
     count: int
 
 
+def _alphabet() -> tuple[frozenset[str], frozenset[str]]:
+    """GSM-7's basic and extension characters, read from the codec once (not a hand table):
+    every basic septet decodes alone; extension characters are ESC (0x1B) + a septet."""
+    basic = {bytes([b]).decode("gsm03.38", errors="ignore") for b in range(128) if b != 0x1B}
+    extension = {
+        ch
+        for b in range(128)
+        if (ch := bytes([0x1B, b]).decode("gsm03.38", errors="ignore")) and len(ch) == 1
+    } - basic
+    return frozenset(c for c in basic if len(c) == 1), frozenset(extension)
+
+
+_BASIC, _EXTENSION = _alphabet()
+_ALL = _BASIC | _EXTENSION
+
+
 def is_gsm7(text: str) -> bool:
     """True when every character has a GSM 03.38 encoding."""
-    try:
-        text.encode("gsm03.38")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return all(ch in _ALL for ch in text)
 
 
 def measure(text: str) -> Segments:
     """Encoding, units (septets or UTF-16 code units) and segment count of a body."""
     if is_gsm7(text):
-        units = len(text.encode("gsm03.38"))
+        units = len(text) + sum(1 for ch in text if ch in _EXTENSION)
         single, part, encoding = GSM7_SINGLE, GSM7_PART, "GSM-7"
     else:
         units = len(text.encode("utf-16-le")) // 2

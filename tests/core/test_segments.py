@@ -49,3 +49,17 @@ def test_fits():
     assert fits("a" * 459)
     assert not fits("a" * 460)
     assert not fits("a" * 1601, max_segments=20)
+
+
+def test_alphabet_agrees_with_the_gsm0338_codec():
+    from organize.segments import is_gsm7
+
+    for code in range(0x20, 0x3000):
+        char = chr(code)
+        try:
+            septets = len(char.encode("gsm03.38"))
+        except UnicodeEncodeError:
+            septets = 0
+        assert is_gsm7(char) == bool(septets), char
+        if septets:
+            assert measure(char).units == septets, char

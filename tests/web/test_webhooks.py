@@ -37,17 +37,6 @@ def test_status_callback_is_204(client):
     assert client.post("/sms/status", data=params, headers=headers).status_code == 204
 
 
-def test_voice_placeholder_speaks_both_languages_and_hangs_up(client):
-    params = {"CallSid": "CA1", "From": "+17135550142"}
-    headers = {"X-Twilio-Signature": sign("http://localhost/voice/inbound", params)}
-    root = ElementTree.fromstring(client.post("/voice/inbound", data=params, headers=headers).data)
-    says = root.findall("./Say")
-    assert [s.attrib["language"] for s in says] == ["en-US", "es-MX"]
-    assert all(s.text for s in says)
-    assert says[0].text != says[1].text
-    assert root[-1].tag == "Hangup"
-
-
 def test_signature_over_public_url_behind_a_proxy(app_factory):
     app = app_factory(PUBLIC_URL="https://organize.example.org", TWILIO_AUTH_TOKEN="real-token")
     client = app.test_client()
