@@ -1,29 +1,18 @@
-"""The voice channel. For now: a signed webhook answering a placeholder (issue: voice channel)."""
+"""The voice channel: Twilio Voice webhooks under /voice, menus built as TwiML by pure builders.
 
-from flask import Blueprint, Response
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from twilio.twiml.voice_response import VoiceResponse
+Layout: `speak` (languages, voices, recordings) · `prompts` (the words) · `twiml` and
+`screens/` (pure builders) · `call` (request parsing, the never-500 wrapper) · `callstate`
+(per-call redacted state) · `views/` (thin routes). `organize.recordings` deletes recordings.
+"""
 
-from organize.webhooks import twilio_signed
+from flask import Blueprint
 
-bp = Blueprint("voice", __name__, url_prefix="/voice")
+from organize import audio, recordings
 
+# cli_group=None puts the blueprint's commands at the top level: `flask audio missing`,
+# `flask recordings cleanup`, with no change to the app factory.
+bp = Blueprint("voice", __name__, url_prefix="/voice", cli_group=None)
+bp.cli.add_command(audio.audio_cli)
+bp.cli.add_command(recordings.recordings_cli)
 
-def not_open_yet() -> VoiceResponse:
-    """A short bilingual message and a hang-up; a pure builder for tests."""
-    response = VoiceResponse()
-    for locale, language in (("en", "en-US"), ("es", "es-MX")):
-        with force_locale(locale):
-            response.say(
-                _("This phone line is not open yet. Please call again soon."), language=language
-            )
-    response.hangup()
-    return response
-
-
-@bp.post("/inbound")
-@twilio_signed
-def inbound() -> Response:
-    """Twilio Voice webhook for an incoming call."""
-    return Response(str(not_open_yet()), mimetype="text/xml")
+from ivr.views import info, main, outbound, recorded, review, rights, story  # noqa: E402, F401

@@ -14,6 +14,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from organize import rights
+
 # Stable ids of every prompt a recording may replace (ivr/prompts.py holds their words).
 # A recording must say exactly what the English msgid says, in its language.
 PROMPT_KEYS: tuple[str, ...] = (
@@ -111,15 +113,13 @@ def recorded(locale: str) -> dict[str, str]:
 
 def missing() -> dict[str, list[str]]:
     """Per locale: prompts a TTS-less language lacks, and topics without an audio novella."""
-    from organize import rights  # the database is needed only here
-
     tts = say_languages()
     found: dict[str, list[str]] = {}
     topics = rights.topics(locale="en")
     for locale in current_app.config["LANGUAGES"]:
         lacking: list[str] = []
         if locale not in tts:
-            have = recorded(locale) if current_app.config.get("AUDIO_BASE_URL") else {}
+            have = recorded(locale)
             lacking += [f"prompt {key}" for key in PROMPT_KEYS if key not in have]
         for view in topics:
             localized = rights.topic(slug=view.slug, locale=locale)

@@ -129,6 +129,11 @@ ENV_TYPES: dict[str, type] = {
     "SMS_ALERTS_PER_MONTH": int,
     "SMS_CONVERSATION_TTL": int,
     "HOTLINE_NUMBER": str,
+    "AUDIO_BASE_URL": str,
+    "AUDIO_DIR": str,
+    "VOICE_FALLBACK_LOCALE": str,
+    "VOICE_STATE_TTL": int,
+    "RECORDING_GRACE_SECONDS": int,
     "HOTLINE_HOURS": str,
     "ENABLE_SIMULATOR": bool,
     "MAX_CONTENT_LENGTH": int,
@@ -152,7 +157,7 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
                 found[name] = kind(raw)
             except ValueError as exc:
                 raise ConfigError(f"{name} must be a {kind.__name__}, not {raw!r}") from exc
-    for name in ("LANGUAGES", "WEB_LANGUAGES"):
+    for name in ("LANGUAGES", "WEB_LANGUAGES", "VOICE_RECORD_LOCALES"):
         if langs := environ.get(name, "").strip():
             found[name] = [code.strip() for code in langs.split(",") if code.strip()]
     return found

@@ -45,6 +45,12 @@ def texting(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     return _extract(tmp_path_factory, "babel-sms.cfg")
 
 
+@pytest.fixture(scope="module")
+def speaking(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """The prompts the phone line speaks."""
+    return _extract(tmp_path_factory, "babel-voice.cfg")
+
+
 @pytest.mark.parametrize(
     ("locale", "scope"),
     [

@@ -1,0 +1,34 @@
+"""Which language a topic or alert is spoken in: the caller's when it can be spoken, else the
+language the line speaks for the caller (the fallback for Haitian Creole), else English."""
+
+from ivr.call import Call
+from ivr.screens.rights import Spoken, plain_text
+from ivr.speak import voice_for
+from organize import audio, rights
+from organize.models import Alert
+
+
+def topic(call: Call, slug: str) -> Spoken | None:
+    """A topic for this caller: its audio novella in the caller's language, else its text."""
+    view = rights.topic(slug=slug, locale=call.locale)
+    if view is None:
+        return None
+    if view.locale == call.locale and view.audio_url:
+        return Spoken(view.title, view.summary, voice_for(view.locale), view.audio_url)
+    say_locale = call.voice.say_locale
+    speakable = audio.say_languages()
+    if view.locale not in speakable or (view.locale != say_locale and call.locale != say_locale):
+        view = rights.topic(slug=slug, locale=say_locale) or view
+    return Spoken(view.title, plain_text(view.body) or view.summary, voice_for(view.locale))
+
+
+def alert(call: Call, found: Alert) -> Spoken | None:
+    """The alert's words in the best language this caller can hear."""
+    texts = {t.locale: t for t in found.translations}
+    speakable = audio.say_languages()
+    order = [call.locale if call.locale in speakable else None, call.voice.say_locale, "en"]
+    for locale in [code for code in order if code] + [c for c in texts if c in speakable]:
+        if locale in texts:
+            chosen = texts[locale]
+            return Spoken(chosen.title, chosen.body, voice_for(locale))
+    return None
