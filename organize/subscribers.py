@@ -17,6 +17,7 @@ from organize.models import (
     Conversation,
     InboundMessage,
     OutboxMessage,
+    PendingText,
     Subscriber,
 )
 
@@ -125,7 +126,7 @@ def latest_alert() -> Alert | None:
 def forget(*, phone_hash: str) -> int:
     """Promise 5: delete every row tied to this number. Returns how many rows went."""
     removed = 0
-    for model in (Subscriber, Conversation, Contact, InboundMessage, OutboxMessage):
+    for model in (Subscriber, Conversation, Contact, InboundMessage, OutboxMessage, PendingText):
         result = db.session.execute(sa.delete(model).where(model.phone_hash == phone_hash))
         removed += result.rowcount or 0  # type: ignore[attr-defined]
     db.session.flush()

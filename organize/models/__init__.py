@@ -12,7 +12,7 @@ from organize.models.alerts import (
 from organize.models.base import Base
 from organize.models.employers import Employer, EmployerAlias
 from organize.models.organizers import ROLES, AuditEvent, Organizer
-from organize.models.outbound import OutboxMessage, PendingRecording
+from organize.models.outbound import OutboxMessage, PendingRecording, PendingText
 from organize.models.resources import RESOURCE_KINDS, Resource
 from organize.models.reviews import CHANNELS, FLAG_FIELDS, RATING_FIELDS, STATUSES, Review
 from organize.models.rights import RightsTopic, RightsTranslation
@@ -49,6 +49,7 @@ __all__ = [
     "Organizer",
     "OutboxMessage",
     "PendingRecording",
+    "PendingText",
     "Resource",
     "Review",
     "RightsTopic",

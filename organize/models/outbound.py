@@ -29,3 +29,17 @@ class PendingRecording(Base):
     sid: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class PendingText(Base):
+    """A one-off text the queue could not take (Redis down): retried by a scheduled job.
+    The number is encrypted, as in subscriber rows."""
+
+    __tablename__ = "pending_text"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    phone_hash: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)  # for forget-me
+    phone_cipher: so.Mapped[str] = so.mapped_column(sa.Text)
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
