@@ -69,7 +69,10 @@ def _prepare(ids: list[int]) -> tuple[list[Work], list[Outcome]]:
             done.append(Outcome(delivery.id, "skipped"))
         else:
             body = sms_text(translation, rsvp=alert.rsvp, rsvp_line=rsvp_line(subscriber.locale))
-            call_url = _status_callback(f"/voice/alert/{delivery.id}")
+            # Without PUBLIC_URL (development) the outbox keeps the path for the simulator.
+            call_url = (
+                _status_callback(f"/voice/alert/{delivery.id}") or f"/voice/alert/{delivery.id}"
+            )
             work.append(
                 Work(
                     delivery.id,
@@ -177,6 +180,8 @@ def send_claimed(ids: list[int]) -> dict[str, list[Outcome]]:
         outcomes = (_send_one(app, item) for item in work)
         for count, outcome in enumerate(outcomes, start=1):
             note(outcome, count)
+            # The outbox row is written by _send_one's own session: release SQLite's write lock.
+            db.session.commit()
     else:
         with ThreadPoolExecutor(max_workers=threads) as pool:
             for count, outcome in enumerate(pool.map(lambda w: _send_one(app, w), work), start=1):

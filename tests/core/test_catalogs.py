@@ -59,6 +59,8 @@ def speaking(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
         ("zh", "texting"),
         ("tl", "texting"),
         ("ht", "texting"),
+        ("zh", "speaking"),
+        ("tl", "speaking"),
     ],
 )
 def test_catalog_is_complete_and_placeholders_match(request, locale, scope):
