@@ -23,6 +23,7 @@ def test_a_spanish_speaker_calls_the_line(seeded, client):
     assert root.find("./Gather").attrib["action"] == "/voice/language"
     spoken_in_spanish(root := caller.press("2"))  # Español
     assert root.find("./Gather").attrib["action"] == "/voice/menu?lang=es"
+    assert "oprima" in caller.text().lower()  # the menu's words are Spanish, not only its voice
 
     spoken_in_spanish(caller.press("1"))  # rights
     topic = caller.press("5")
@@ -70,7 +71,8 @@ def test_a_spanish_speaker_calls_the_line(seeded, client):
     assert (subscriber.status, subscriber.consent_source, subscriber.locale) == (
         "pending", "voice", "es")  # fmt: skip
     texts = db.session.scalars(sa.select(OutboxMessage.body)).all()
-    assert len(texts) == 1  # the double opt-in text (in Spanish: "Responda SI …") went out
+    assert len(texts) == 1  # the double opt-in text went out, in Spanish
+    assert "Responda" in texts[0]
     assert "hear a choice" not in caller.text()  # back at the main menu, not a retry
 
     Phone(client, "+17135550142").send("SI")  # the SMS channel finishes the opt-in

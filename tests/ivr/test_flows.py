@@ -84,7 +84,7 @@ def test_help_near_you_lists_places_in_a_state(seeded, caller):
     assert "TX" in caller.text()
     places = caller.press("1")
     assert places.find("./Gather").attrib["action"].startswith("/voice/places?lang=es&region=")
-    assert "Phone" in caller.text()
+    assert "Teléfono" in caller.text()
 
 
 def test_subscribed_callers_are_told_so(app, caller):
