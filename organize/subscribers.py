@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from organize import privacy, quiet
 from organize.extensions import db
@@ -69,6 +70,17 @@ def request_signup(*, phone: privacy.Phone, locale: str, source: str) -> Subscri
         subscriber.phone_cipher = privacy.encrypt(phone.e164)
     db.session.flush()
     return subscriber
+
+
+def signup_request() -> str:
+    """The double opt-in question (CTIA: who, how often, cost, how to stop), in the current
+    locale; the same words whether the person joined by text or by phone."""
+    return _(
+        "Reply YES to get action alerts from %(program)s, up to %(count)d msgs/month. "
+        "Msg & data rates may apply. Reply STOP to cancel, HELP for help.",
+        program=current_app.config["SMS_PROGRAM_NAME"],
+        count=current_app.config["SMS_ALERTS_PER_MONTH"],
+    )
 
 
 def confirm(*, subscriber: Subscriber) -> None:

@@ -64,14 +64,8 @@ def subscribe(call: Call) -> VoiceResponse:
     subscribers.request_signup(phone=call.phone, locale=call.locale, source="voice")
     key = "subscribe_sent"
     if not callstate.load(call.sid).get("signup_texted"):  # a replay must not text twice
-        config = current_app.config
         with force_locale(call.locale):
-            body = _(
-                "Reply YES to get action alerts from %(program)s, up to %(count)d msgs/month. "
-                "Msg & data rates may apply. Reply STOP to cancel, HELP for help.",
-                program=config["SMS_PROGRAM_NAME"],
-                count=config["SMS_ALERTS_PER_MONTH"],
-            )
+            body = subscribers.signup_request()
         try:
             queue_text(e164=call.phone.e164, body=body)
             callstate.save(call.sid, signup_texted=True)

@@ -22,15 +22,6 @@ def _latest(turn: Turn) -> str:
     return f"{chosen.title}\n{chosen.body}"
 
 
-def _ask_confirm(turn: Turn) -> str:
-    return _(
-        "Reply YES to get action alerts from %(program)s, up to %(count)d msgs/month. "
-        "Msg & data rates may apply. Reply STOP to cancel, HELP for help.",
-        program=current_app.config["SMS_PROGRAM_NAME"],
-        count=current_app.config["SMS_ALERTS_PER_MONTH"],
-    )
-
-
 def start(turn: Turn) -> str:
     """JOIN / ALERTS / START: subscribed → latest alert; opted out → back in; else ask YES."""
     subscriber = subscribers.get(phone_hash=turn.phone.hash)
@@ -53,7 +44,7 @@ def start(turn: Turn) -> str:
         return _("You will get action alerts again. Reply STOP to cancel, HELP for help.")
     subscribers.request_signup(phone=turn.phone, locale=turn.locale, source="sms")
     state.start(phone_hash=turn.phone.hash, flow="signup", step="confirm")
-    return _ask_confirm(turn)
+    return subscribers.signup_request()
 
 
 def confirm_pending(turn: Turn, subscriber: Subscriber) -> str:
