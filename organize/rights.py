@@ -124,6 +124,11 @@ def by_category(*, locale: str) -> list[tuple[str, list[TopicView]]]:
 
 def topic(*, slug: str, locale: str) -> TopicView | None:
     """One topic in the locale, or None when the slug is unknown."""
+    cached = _cache().get(locale)
+    if cached is not None and cached[0] > time.monotonic():
+        for view in cached[1]:
+            if view.slug == slug:
+                return view
     stmt = (
         sa.select(RightsTopic)
         .where(RightsTopic.slug == slug)
