@@ -66,3 +66,11 @@ def dump_database() -> str:
         for row in db.session.execute(table.select()):
             chunks.append(repr(tuple(row)))
     return "\n".join(chunks)
+
+
+def appears(needle: str, haystack: str) -> bool:
+    """Whether `needle` stands in `haystack` as itself, not inside a longer run of letters and
+    digits (a hash, a ciphertext or a timestamp's microseconds can hold any 5 digits by chance)."""
+    import re
+
+    return re.search(rf"(?<![0-9A-Za-z]){re.escape(needle)}(?![0-9A-Za-z])", haystack) is not None
