@@ -10,7 +10,7 @@ from organize import alerts, broadcast, messaging, subscribers
 from organize.extensions import db
 from organize.jobs import QueueUnavailable
 from organize.models import Alert, Delivery, Subscriber
-from tests.alerts.conftest import add_subscribers, make_alert, number
+from tests.alerts.conftest import add_subscribers, make_alert, number, zone_where_it_is
 
 
 def deliveries(alert_id: int) -> dict[str, int]:
@@ -120,19 +120,10 @@ def test_cancel_mid_broadcast_skips_unclaimed_deliveries(sender, fake_twilio, mo
     assert db.session.get(Alert, alert.id).status == "cancelled"
 
 
-def _zone_where_it_is(hour: int) -> str:
-    now = datetime.now(UTC)
-    for offset in range(-12, 15):
-        name = f"Etc/GMT{-offset:+d}" if offset else "UTC"
-        if now.astimezone(ZoneInfo(name)).hour == hour:
-            return name
-    raise AssertionError("no zone found")
-
-
 def test_quiet_hours_defer_non_urgent_alerts_and_urgent_ones_go(sender, fake_twilio):
-    night = _zone_where_it_is(3)
+    night = zone_where_it_is(3)
     add_subscribers(2, time_zone=night)
-    add_subscribers(2, start=10, time_zone=_zone_where_it_is(12))
+    add_subscribers(2, start=10, time_zone=zone_where_it_is(12))
     calm = make_alert(urgent=False)
     send(calm)
     assert sorted(fake_twilio.counts_by_recipient()) == [number(10), number(11)]
