@@ -11,6 +11,7 @@ Errors are sorted for the callers (alerts, voice): `TransientSendError` is safe 
 """
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,6 +73,16 @@ class RedirectingHttpClient(TwilioHttpClient):
     def __init__(self, base_url: str | None, timeout: float) -> None:
         super().__init__(pool_connections=True, timeout=timeout)
         self.base = urlsplit(base_url) if base_url else None
+        # requests reads proxy and CA settings from the environment on every request (about
+        # 0.6 ms of a broadcast's ~2 ms per message); read them once, for the one host we call.
+        session = self.session
+        if session is not None:  # always, with pool_connections=True
+            host = base_url or "https://api.twilio.com"
+            self.proxy = requests.utils.get_environ_proxies(host) or {}
+            session.verify = (
+                os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+            )
+            session.trust_env = False
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         """Rewrite scheme and host when a base URL is configured; keep path and query."""
@@ -100,6 +111,18 @@ def client() -> Client | None:
             http = RedirectingHttpClient(key[2], timeout=float(config["TWILIO_TIMEOUT"]))
             _clients[key] = Client(key[0], key[1], http_client=http)
         return _clients[key]
+
+
+def warm_up() -> None:
+    """Build this configuration's client and import the REST resources it uses, now.
+
+    twilio imports each API's modules on first use; in a forked work-horse that happened once
+    per job, with eight threads queued on the import lock (a quarter of their time in a
+    broadcast). The worker calls this before it forks. No request is made.
+    """
+    rest = client()
+    if rest is not None:
+        _ = rest.messages, rest.calls, rest.recordings
 
 
 def _sender() -> dict[str, str]:

@@ -99,6 +99,54 @@ def test_stop_mid_broadcast_stops_that_subscriber(sender, fake_twilio, monkeypat
     assert deliveries(alert.id) == {"sent": 2, "skipped": 1}
 
 
+def test_with_threads_a_stop_reaches_every_message_not_yet_on_its_way(
+    sender, fake_twilio, monkeypatch
+):
+    sender.config.update(SEND_CONCURRENCY=2)  # opt-outs re-checked every 8 messages
+    add_subscribers(40)
+    real_send = messaging.send_sms
+
+    def send_and_stop_a_later_one(**kwargs):
+        sent = real_send(**kwargs)
+        if kwargs["to"] == number(0):
+            from organize import privacy
+
+            subscribers.opt_out(phone_hash=privacy.phone(number(30)).hash)
+            db.session.commit()
+        return sent
+
+    monkeypatch.setattr(messaging, "send_sms", send_and_stop_a_later_one)
+    alert = make_alert()
+    send(alert)
+    counts = fake_twilio.counts_by_recipient()
+    assert number(30) not in counts
+    assert len(counts) == 39
+    assert set(counts.values()) == {1}
+    assert deliveries(alert.id) == {"sent": 39, "skipped": 1}
+
+
+def test_with_threads_a_cancel_stops_the_rest_of_the_batch(sender, fake_twilio, monkeypatch):
+    sender.config.update(SEND_CONCURRENCY=2)
+    add_subscribers(40)
+    alert = make_alert()
+    real_send = messaging.send_sms
+
+    def send_then_cancel(**kwargs):
+        sent = real_send(**kwargs)
+        if kwargs["to"] == number(0):
+            alerts.cancel(alert=db.session.get(Alert, alert.id), actor=None)
+            db.session.commit()
+        return sent
+
+    monkeypatch.setattr(messaging, "send_sms", send_then_cancel)
+    send(alert)
+    progress = deliveries(alert.id)
+    # At most two chunks of eight were checked before the cancel landed; none after.
+    assert 1 <= progress["sent"] <= 16
+    assert progress["sent"] + progress["cancelled"] == 40
+    assert sum(fake_twilio.counts_by_recipient().values()) == progress["sent"]
+
+
 def test_cancel_mid_broadcast_skips_unclaimed_deliveries(sender, fake_twilio, monkeypatch):
     sender.config.update(SEND_BATCH_SIZE=1, SEND_CONCURRENCY=1)
     add_subscribers(5)

@@ -1,9 +1,15 @@
 """The enqueue seam: in-process without Redis, through RQ with it, loud when Redis is down."""
 
+import gc
+import os
+from pathlib import Path
+
 import pytest
+from flask import current_app
 
 from organize.extensions import rq
 from organize.jobs import QueueUnavailable, enqueue
+from organize.worker import AppWorker
 from tests.conftest import TEST_REDIS_URL
 
 CALLS: list[int] = []
@@ -14,6 +20,12 @@ def record_call(value: int) -> int:
     """A job for the seam's tests."""
     CALLS.append(value)
     return value
+
+
+@rq.job
+def where_am_i(path: str) -> None:
+    """Writes the process id and the app it runs in."""
+    Path(path).write_text(f"{os.getpid()} {current_app.name}")
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +54,21 @@ def test_redis_down_is_reported_not_lost_silently(app_factory):
     with app.app_context(), pytest.raises(QueueUnavailable):
         enqueue(record_call, 9)
     assert CALLS == []
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="needs TEST_REDIS_URL (CI runs it)")
+def test_the_worker_forks_a_work_horse_per_job_inside_the_app(app_factory, redis_client, tmp_path):
+    """`flask rq worker` is rq's forking worker with the app built once (organize.worker)."""
+    app = app_factory(REDIS_URL=TEST_REDIS_URL, RQ_ASYNC=True)
+    out = tmp_path / "where"
+    try:
+        with app.app_context():
+            where_am_i.enqueue(str(out))
+            worker = rq.make_worker()
+            assert isinstance(worker, AppWorker)
+            assert worker.work(burst=True)
+    finally:
+        gc.unfreeze()  # the worker froze this (pytest's) process's objects
+    pid, name = out.read_text().split()
+    assert int(pid) != os.getpid()
+    assert name == app.name

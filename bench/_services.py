@@ -1,0 +1,248 @@
+"""What the alert benchmark runs against: its own PostgreSQL database, a Redis db, the fake Twilio
+as a process, RQ worker processes, and a sampler of their memory. Loopback only; Linux (/proc).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import sqlalchemy as sa
+from rq import Queue, Worker
+from rq.job import Job
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def child_env(**settings: object) -> dict[str, str]:
+    """The environment for a child process: this one's, the repository importable, overrides."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "TWILIO_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env.update({name: str(value) for name, value in settings.items()})
+    return env
+
+
+class Database:
+    """A database created for this run and dropped at the end (even with connections open)."""
+
+    def __init__(self, server_url: str, name: str) -> None:
+        self.server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+        self.name = name
+        self.url = str(sa.make_url(server_url).set(database=name).render_as_string(False))
+
+    def create(self) -> None:
+        """A fresh, empty database (a leftover of the same name is dropped first)."""
+        with self.server.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{self.name}"'))
+
+    def drop(self) -> None:
+        """Gone, whoever is still connected."""
+        with self.server.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.server.dispose()
+
+
+class FakeProcess:
+    """`python -m tests.faketwilio --port P`: its own interpreter, so it has a GIL to itself."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.faketwilio", "--port", str(self.port)],
+            cwd=ROOT,
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            start_new_session=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().decode().strip()  # printed once it listens
+        if not line.startswith("http://127.0.0.1:"):
+            self.stop()
+            raise RuntimeError(f"the fake Twilio did not start: {line!r}")
+        self.url = line
+
+    def __enter__(self) -> FakeProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def counts(self) -> dict[str, int]:
+        """Messages received per recipient."""
+        url = f"{self.url}/_fake/messages"  # http://127.0.0.1:port, from the fake itself
+        with urllib.request.urlopen(url, timeout=60) as answer:  # noqa: S310
+            counts: dict[str, int] = json.load(answer)["counts"]
+        return counts
+
+    def stop(self) -> None:
+        """Stop the process (its record goes with it)."""
+        stop(self.proc)
+
+
+def children_by_parent() -> dict[int, list[int]]:
+    """Every live process's children, from one pass over /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    return children
+
+
+def descendants(pid: int, children: dict[int, list[int]] | None = None) -> list[int]:
+    """Every live process below `pid`."""
+    children = children_by_parent() if children is None else children
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def stop(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
+    """SIGTERM the process, its group and its descendants' groups; SIGKILL what is left."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        family = [proc.pid, *descendants(proc.pid)] if proc.poll() is None else []
+        groups = set()
+        for pid in family:
+            try:
+                groups.add(os.getpgid(pid))
+            except ProcessLookupError:
+                continue
+        groups.discard(os.getpgrp())
+        for group in groups:
+            try:
+                os.killpg(group, sig)
+            except ProcessLookupError:
+                pass
+        try:
+            proc.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    proc.wait(timeout=grace)
+
+
+def start_worker(
+    env: dict[str, str], log: IO[bytes], command: list[str]
+) -> subprocess.Popen[bytes]:
+    """One RQ worker (`command` after the interpreter), in a session of its own."""
+    return subprocess.Popen(
+        [sys.executable, *command],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(VmHWM, Pss) of a process in kB; (0, 0) once it is gone. Pss shares each page among the
+    processes that map it, so a forked scheduler or horse is not counted twice in a sum."""
+    hwm = pss = 0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1])
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return hwm, pss
+
+
+@dataclass
+class Memory:
+    """What the sampler saw of one worker: the largest single process (the worker, its
+    scheduler or a work-horse; VmHWM) and the largest Pss sum over them at one time."""
+
+    peak_process_kb: int = 0
+    peak_total_kb: int = 0
+
+
+class MemorySampler:
+    """Polls /proc every `interval` seconds for each worker and every process below it."""
+
+    def __init__(self, workers: list[subprocess.Popen[bytes]], interval: float = 0.25) -> None:
+        self.workers, self.interval = workers, interval
+        self.memory = {proc.pid: Memory() for proc in workers}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            children = children_by_parent()
+            for proc in self.workers:
+                seen = self.memory[proc.pid]
+                total = 0
+                for pid in [proc.pid, *descendants(proc.pid, children)]:
+                    hwm, pss = _memory_kb(pid)
+                    seen.peak_process_kb = max(seen.peak_process_kb, hwm)
+                    total += pss
+                seen.peak_total_kb = max(seen.peak_total_kb, total)
+            self._stop.wait(self.interval)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str, every: float = 0.1) -> float:
+    """Poll `condition()` until true; returns the time it became true. Raises TimeoutError."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if condition():
+            return time.monotonic()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up after {seconds:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+class PreloadedWorker(Worker):
+    """Not what organize ships: rq's forking worker with the app built once, before any fork,
+    and each job run in its app context. Flask-RQ 1.0's worker instead starts a fresh
+    interpreter (imports and `create_app`) for every job; this measures what that costs.
+
+    Run as ``rq worker -w bench._services.PreloadedWorker -u REDIS_URL --with-scheduler``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from organize import create_app
+
+        self.app = create_app()
+
+    def main_work_horse(self, job: Job, queue: Queue) -> None:
+        """In the forked child: the job runs inside the preloaded app's context."""
+        with self.app.app_context():
+            super().main_work_horse(job, queue)

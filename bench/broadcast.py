@@ -1,0 +1,476 @@
+"""Benchmark the alert pipeline end to end: N subscribers, W RQ workers, the fake Twilio.
+
+Run from the repository root: ``.venv/bin/python bench/broadcast.py [--subscribers N]
+[--workers 1 2 4] [--rate-check]``. Needs PostgreSQL (it creates and drops its own database,
+`organize_bench_<pid>`) and Redis (db 14, flushed); all traffic stays on 127.0.0.1.
+
+For each W it measures:
+- the baseline, before and after the pipeline (the table shows their mean): W processes, each
+  with SEND_CONCURRENCY threads on keep-alive sessions, posting Twilio's Messages create (To,
+  From, Body, basic auth) straight to a fresh fake — the ceiling of this machine;
+- the pipeline: W `flask --app wsgi rq worker --with-scheduler` processes with SEND_RATE=0, from
+  pressing send (`broadcast.send`) to the alert's status "sent". The fake's record must show
+  exactly one message per subscriber; the peak RSS (VmHWM) of every worker process and of its
+  scheduler and work-horses is polled from /proc while it runs.
+`--rate-check` instead sends with SEND_RATE=100 (7,000 subscribers, about 70 s) and measures the
+achieved segments per second over 60 s of the steady part. The fake runs as its own process
+(`python -m tests.faketwilio`) so it never shares a GIL with this driver. Targets print as
+PASS/FAIL lines; the exit status does not depend on them. Every run is bounded (`--timeout`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+import sqlalchemy as sa
+from flask import Flask
+from rq import Worker
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._services import (
+    ROOT,
+    Database,
+    FakeProcess,
+    MemorySampler,
+    child_env,
+    start_worker,
+    stop,
+    wait_for,
+)
+
+RATIO_TARGET = 0.7
+RATE_TOLERANCE = 0.02
+RSS_TARGET_MB = 200
+ACCOUNT = "AC" + "0" * 32
+TOKEN = "fake-auth-token"  # noqa: S105 - the fake's
+SENDER = "+15005550006"
+KEYS = {
+    "SECRET_KEY": "bench-secret-key",
+    "PHONE_HASH_KEY": "bench-phone-hash-key",
+    "ENCRYPTION_KEY": "mJ9vnHkPo7yTQk0f3Zm2rVjkYx8o1dV5Yh0cQ6cX5xY=",
+}
+# One GSM-7 segment each, so messages per second are segments per second.
+TEXTS = {
+    "en": ("Strike Friday", "Meet at the gate at 7am. Bring water."),
+    "es": ("Huelga el viernes", "Nos vemos en la puerta a las 7am. Traigan agua."),
+}
+WORKERS = {
+    # What organize ships (README): Flask-RQ's command.
+    "flask-rq": ["-m", "flask", "--app", "wsgi", "rq", "worker", "--with-scheduler"],
+    # For comparison only: rq's forking worker with the app preloaded (bench/_services.py).
+    "preloaded": ["-m", "rq.cli", "worker", "-w", "bench._services.PreloadedWorker",
+                  "-j", "flask_rq._job_class.FlaskJob", "--with-scheduler", "-u"],
+}  # fmt: skip
+
+
+def number(i: int) -> str:
+    """The i-th fictional subscriber: +1 713 2xx xxxx."""
+    return f"+1713{2000000 + i:07d}"
+
+
+@dataclass
+class Run:
+    """One pipeline measurement."""
+
+    workers: int
+    seconds: float
+    sent: int
+    exactly_once: bool
+    peak_process_mb: float
+    peak_total_mb: float
+    note: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.sent / self.seconds if self.seconds else 0.0
+
+
+class Bench:
+    """The database, Redis and app the runs share; the subscribers are inserted once."""
+
+    def __init__(self, args: argparse.Namespace, database: Database, logs: Path) -> None:
+        from organize import create_app
+
+        self.args, self.database, self.logs = args, database, logs
+        self.redis = redis.Redis.from_url(args.redis_url)
+        self.redis.ping()
+        self.redis.flushdb()
+        self.app: Flask = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": database.url,
+                "REDIS_URL": args.redis_url,
+                "RQ_CONNECTION": args.redis_url,
+                "REVIEW_PUBLISH_DELAY": "0",
+                **KEYS,
+            }
+        )
+
+    def populate(self, count: int) -> None:
+        """The schema and `count` active subscribers, half English, half Spanish."""
+        from organize import privacy
+        from organize.extensions import db
+        from organize.models import Base, Subscriber
+        from organize.segments import measure
+
+        assert all(measure(f"{t}\n{b}").count == 1 for t, b in TEXTS.values())
+        with self.app.app_context():
+            Base.metadata.create_all(db.engine)
+            for start in range(0, count, 5000):
+                rows: list[dict[str, Any]] = [
+                    {
+                        "phone_hash": privacy.phone(number(i)).hash,
+                        "phone_cipher": privacy.encrypt(number(i)),
+                        "status": "active",
+                        "locale": "es" if i % 2 else "en",
+                        "tags": [],
+                        "time_zone": "UTC",
+                        "consent_source": "bench",
+                    }
+                    for i in range(start, min(count, start + 5000))
+                ]
+                db.session.execute(sa.insert(Subscriber), rows)
+                db.session.commit()
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
+
+    def worker_env(self, fake: FakeProcess, rate: float) -> dict[str, str]:
+        """What a worker reads from its environment."""
+        extra = {"SEND_BATCH_SIZE": self.args.batch_size} if self.args.batch_size else {}
+        return child_env(
+            ORGANIZE_ENV="development",
+            DATABASE_URL=self.database.url,
+            REDIS_URL=self.args.redis_url,
+            REVIEW_PUBLISH_DELAY="0",
+            SEND_RATE=rate,
+            SEND_CONCURRENCY=self.args.concurrency,
+            TWILIO_ACCOUNT_SID=ACCOUNT,
+            TWILIO_AUTH_TOKEN=TOKEN,
+            TWILIO_API_URL=fake.url,
+            TWILIO_FROM=SENDER,
+            **KEYS,
+            **extra,
+        )
+
+    def send(
+        self,
+        *,
+        fake: FakeProcess,
+        workers: int,
+        rate: float,
+        expected: int,
+        poll: Callable[[], None] | None = None,
+    ) -> Run:
+        """Start the workers, press send, wait (bounded) for "sent", check the fake's record.
+
+        `poll()` is called about twice a second while it sends.
+        """
+        from organize import alerts, broadcast
+        from organize.extensions import db
+        from organize.models import Alert
+
+        command = WORKERS[self.args.worker]
+        if command[-1] == "-u":
+            command = [*command, self.args.redis_url]
+        env = self.worker_env(fake, rate)
+        log_path = self.logs / f"workers-{workers}-{rate:g}.log"
+        procs: list[subprocess.Popen[bytes]] = []
+        with self.app.app_context(), log_path.open("ab") as log:
+            try:
+                self._reset()
+                alert = alerts.create(texts=TEXTS, urgent=True)
+                db.session.commit()
+                procs = [start_worker(env, log, command) for _ in range(workers)]
+                wait_for(
+                    lambda: Worker.count(connection=self.redis) == workers,
+                    120,
+                    f"{workers} workers to start (see {log_path})",
+                )
+                with MemorySampler(procs) as sampler:
+                    started = time.monotonic()
+                    assert broadcast.send(alert=alert, actor=None)
+                    status: str | None = "sending"
+                    next_poll = 0.0
+                    while status != "sent" and time.monotonic() < started + self.args.timeout:
+                        time.sleep(0.25)
+                        status = db.session.scalar(
+                            sa.select(Alert.status).where(Alert.id == alert.id)
+                        )
+                        db.session.rollback()
+                        if poll is not None and time.monotonic() >= next_poll:
+                            poll()
+                            next_poll = time.monotonic() + 0.5
+                    seconds = time.monotonic() - started
+                progress = alerts.progress(alert_id=alert.id)
+                db.session.rollback()
+            finally:
+                for proc in procs:
+                    stop(proc)
+        counts = fake.counts()
+        exactly = (
+            status == "sent"
+            and set(counts.values()) == {1}
+            and set(counts) == {number(i) for i in range(expected)}
+            and progress == {"sent": expected}
+        )
+        memory = list(sampler.memory.values())
+        return Run(
+            workers=workers,
+            seconds=seconds,
+            sent=sum(counts.values()),
+            exactly_once=exactly,
+            peak_process_mb=max(m.peak_process_kb for m in memory) / 1024,
+            peak_total_mb=max(m.peak_total_kb for m in memory) / 1024,
+            note="" if status == "sent" else f"(gave up after {seconds:.0f} s: {progress})",
+        )
+
+    def _reset(self) -> None:
+        """Forget the previous alert's rows and jobs (the subscribers stay)."""
+        from organize.extensions import db
+
+        db.session.execute(sa.text("TRUNCATE delivery, alert_translation, alert CASCADE"))
+        db.session.commit()
+        self.redis.flushdb()
+
+
+def baseline(*, workers: int, count: int, threads: int, timeout: float) -> float:
+    """Messages per second of W processes × `threads` posting straight to a fresh fake."""
+    procs: list[subprocess.Popen[bytes]] = []
+    with FakeProcess() as fake:
+        try:
+            share = [count // workers + (i < count % workers) for i in range(workers)]
+            offsets = [sum(share[:i]) for i in range(workers)]
+            for n, offset in zip(share, offsets, strict=True):
+                command = [__file__, "--post", fake.url, str(n), str(threads), str(offset)]
+                procs.append(
+                    subprocess.Popen(
+                        [sys.executable, *command],
+                        cwd=ROOT,
+                        env=child_env(),
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        start_new_session=True,
+                    )
+                )
+            for proc in procs:  # each says "ready" once its sessions are connected
+                assert proc.stdout is not None
+                assert proc.stdout.readline().strip() == b"ready"
+            started = time.time()
+            for proc in procs:
+                assert proc.stdin is not None
+                proc.stdin.write(b"go\n")
+                proc.stdin.close()
+                proc.stdin = None  # communicate() must not flush it again
+            finished = []
+            for proc in procs:
+                out, _err = proc.communicate(timeout=timeout)
+                finished.append(float(out.split()[-1]))
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    stop(proc)
+        assert sum(fake.counts().values()) == count, "the fake lost baseline requests"
+    return count / (max(finished) - started)
+
+
+def post(url: str, count: int, threads: int, offset: int) -> None:
+    """Child of `baseline`: `count` Messages creates from `threads` keep-alive sessions."""
+    import requests
+
+    endpoint = f"{url}/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
+    sessions = [requests.Session() for _ in range(threads)]
+    for session in sessions:
+        session.auth = (ACCOUNT, TOKEN)
+        session.get(f"{url}/_fake/connect", timeout=10)  # connected before the clock starts
+    print("ready", flush=True)
+    sys.stdin.readline()
+    indexes = iter(range(offset, offset + count))
+    lock = threading.Lock()
+
+    def run(session: requests.Session) -> None:
+        while True:
+            with lock:
+                i = next(indexes, None)
+            if i is None:
+                return
+            title, body = TEXTS["es" if i % 2 else "en"]
+            form = {"To": number(i), "From": SENDER, "Body": f"{title}\n{body}"}
+            session.post(endpoint, data=form, timeout=30).raise_for_status()
+
+    pool = [threading.Thread(target=run, args=(s,)) for s in sessions]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    print(f"{time.time():.6f}", flush=True)
+
+
+def throughput(bench: Bench, args: argparse.Namespace) -> list[tuple[Run, float]]:
+    """Baseline, then pipeline, for each W."""
+    results = []
+    for workers in args.workers:
+        # Before and after: the mean is fair to the pipeline run between them if load drifts.
+        before = baseline(
+            workers=workers, count=args.subscribers, threads=args.concurrency, timeout=args.timeout
+        )
+        with FakeProcess() as fake:
+            run = bench.send(fake=fake, workers=workers, rate=0, expected=args.subscribers)
+        after = baseline(
+            workers=workers, count=args.subscribers, threads=args.concurrency, timeout=args.timeout
+        )
+        results.append((run, (before + after) / 2))
+        print(
+            f"W={workers}: pipeline {run.rate:,.0f} msgs/s ({run.sent:,} in {run.seconds:.1f} s),"
+            f" baseline {before:,.0f} before and {after:,.0f} after {run.note}",
+            flush=True,
+        )
+    return results
+
+
+def rate_check(bench: Bench, args: argparse.Namespace, workers: int) -> tuple[Run, float]:
+    """SEND_RATE=args.rate: segments per second over `args.rate_seconds` of the steady part."""
+    samples: list[tuple[float, int]] = []
+    with FakeProcess() as fake:
+
+        def poll() -> None:
+            samples.append((time.monotonic(), sum(fake.counts().values())))
+
+        run = bench.send(
+            fake=fake, workers=workers, rate=args.rate, expected=args.rate_subscribers, poll=poll
+        )
+    first = next((t for t, n in samples if n), None)
+    if first is None:
+        return run, 0.0
+    start = first + 5.0  # past the bucket's one-second burst and the first work-horses
+    window = [(t, n) for t, n in samples if start <= t <= start + args.rate_seconds]
+    if len(window) < 2 or window[-1][0] - window[0][0] < args.rate_seconds * 0.9:
+        return run, 0.0  # not enough steady sending to judge
+    (t0, n0), (t1, n1) = window[0], window[-1]
+    return run, (n1 - n0) / (t1 - t0)
+
+
+def setting_line(args: argparse.Namespace, rate: str) -> str:
+    batch = args.batch_size or "500 (default)"
+    return (
+        f"worker `{args.worker}`, SEND_RATE={rate}, SEND_CONCURRENCY={args.concurrency},"
+        f" SEND_BATCH_SIZE={batch}, {os.cpu_count()} cores"
+    )
+
+
+def report(args: argparse.Namespace, results: list[tuple[Run, float]]) -> None:
+    """The README table, then the PASS/FAIL lines."""
+    print(f"\n{args.subscribers:,} subscribers; {setting_line(args, '0')}\n")
+    print("| W | msgs/s | baseline msgs/s | ratio | peak worker RSS MB | exactly-once |")
+    print("|--:|--:|--:|--:|--:|:--|")
+    for run, ceiling in results:
+        ratio = run.rate / ceiling if ceiling else 0.0
+        rss = f"{run.peak_process_mb:.0f} (all its processes, PSS: {run.peak_total_mb:.0f})"
+        once = "yes" if run.exactly_once else "no"
+        row = f"| {run.workers} | {run.rate:,.0f} | {ceiling:,.0f} | {ratio:.2f} | {rss} | {once} |"
+        print(row)
+    print()
+    for run, ceiling in results:
+        ratio = run.rate / ceiling if ceiling else 0.0
+        print(f"{_verdict(ratio >= RATIO_TARGET)}: W={run.workers} ratio {ratio:.2f} (>= 0.7)")
+        print(
+            f"{_verdict(run.peak_process_mb <= RSS_TARGET_MB)}: W={run.workers} peak RSS of a"
+            f" worker process {run.peak_process_mb:.0f} MB (<= {RSS_TARGET_MB} MB)"
+        )
+        print(f"{_verdict(run.exactly_once)}: W={run.workers} exactly once {run.note}")
+
+
+def report_rate(args: argparse.Namespace, checks: list[tuple[Run, float]]) -> None:
+    print(f"\n{args.rate_subscribers:,} subscribers; {setting_line(args, f'{args.rate:g}')}\n")
+    print(f"| W | segments/s over {args.rate_seconds:g} s | off by | exactly-once |")
+    print("|--:|--:|--:|:--|")
+    for run, achieved in checks:
+        off = abs(achieved - args.rate) / args.rate
+        once = "yes" if run.exactly_once else "no"
+        print(f"| {run.workers} | {achieved:.2f} | {off:.1%} | {once} |")
+    print()
+    for run, achieved in checks:
+        off = abs(achieved - args.rate) / args.rate
+        ok = bool(achieved) and off <= RATE_TOLERANCE
+        print(f"{_verdict(ok)}: W={run.workers} rate {achieved:.2f}/s within ±2% of {args.rate:g}")
+        print(f"{_verdict(run.exactly_once)}: W={run.workers} exactly once {run.note}")
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--concurrency", type=int, default=8, help="SEND_CONCURRENCY")
+    parser.add_argument("--batch-size", type=int, help="SEND_BATCH_SIZE (default: the app's)")
+    parser.add_argument("--worker", choices=sorted(WORKERS), default="flask-rq")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per run, at most")
+    parser.add_argument("--rate-check", action="store_true", help="SEND_RATE=100 for 60 s")
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--rate-seconds", type=float, default=60.0)
+    parser.add_argument("--rate-subscribers", type=int, default=7000)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    parser.add_argument(
+        "--postgres-url", default="postgresql+psycopg://root@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--keep-logs", action="store_true", help="keep the workers' logs")
+    parser.add_argument("--post", nargs=4, help=argparse.SUPPRESS)  # a baseline child
+    args = parser.parse_args()
+    if args.post:
+        url, count, threads, offset = args.post
+        post(url, int(count), int(threads), int(offset))
+        return
+
+    # One run at a time: they would flush each other's Redis db.
+    lock = (Path(tempfile.gettempdir()) / "organize-bench-broadcast.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit("another bench/broadcast.py is running")
+    # SIGTERM (timeout, CI) unwinds like Ctrl-C, so the finally below still cleans up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    database = Database(args.postgres_url, f"organize_bench_{os.getpid()}")
+    logs = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
+    bench: Bench | None = None
+    database.create()
+    try:
+        bench = Bench(args, database, logs)
+        if args.rate_check:
+            bench.populate(args.rate_subscribers)
+            report_rate(args, [rate_check(bench, args, w) for w in args.workers])
+        else:
+            bench.populate(args.subscribers)
+            report(args, throughput(bench, args))
+        if not args.keep_logs:
+            shutil.rmtree(logs)
+    finally:
+        if logs.exists():
+            print(f"worker logs kept in {logs}")
+        if bench is not None:
+            bench.redis.flushdb()
+            with bench.app.app_context():
+                from organize.extensions import db
+
+                db.session.remove()
+                db.engine.dispose()
+        database.drop()
+
+
+if __name__ == "__main__":
+    main()
