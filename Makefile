@@ -42,6 +42,9 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev catalogs
 	$(BIN)/python bench/redaction.py
+	$(BIN)/python bench/webhook.py
+	$(BIN)/python bench/broadcast.py
+	$(BIN)/python bench/broadcast.py --rate-check
 
 clean:
 	rm -rf $(VENV) instance/organize.db .pytest_cache .mypy_cache .ruff_cache

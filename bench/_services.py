@@ -16,11 +16,9 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import sqlalchemy as sa
-from rq import Queue, Worker
-from rq.job import Job
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -226,23 +224,3 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str, every: fl
         if time.monotonic() > deadline:
             raise TimeoutError(f"gave up after {seconds:.0f} s waiting for {what}")
         time.sleep(every)
-
-
-class PreloadedWorker(Worker):
-    """Not what organize ships: rq's forking worker with the app built once, before any fork,
-    and each job run in its app context. Flask-RQ 1.0's worker instead starts a fresh
-    interpreter (imports and `create_app`) for every job; this measures what that costs.
-
-    Run as ``rq worker -w bench._services.PreloadedWorker -u REDIS_URL --with-scheduler``.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from organize import create_app
-
-        self.app = create_app()
-
-    def main_work_horse(self, job: Job, queue: Queue) -> None:
-        """In the forked child: the job runs inside the preloaded app's context."""
-        with self.app.app_context():
-            super().main_work_horse(job, queue)

@@ -8,10 +8,10 @@ For each W it measures:
 - the baseline, before and after the pipeline (the table shows their mean): W processes, each
   with SEND_CONCURRENCY threads on keep-alive sessions, posting Twilio's Messages create (To,
   From, Body, basic auth) straight to a fresh fake — the ceiling of this machine;
-- the pipeline: W `flask --app wsgi rq worker --with-scheduler` processes with SEND_RATE=0, from
-  pressing send (`broadcast.send`) to the alert's status "sent". The fake's record must show
-  exactly one message per subscriber; the peak RSS (VmHWM) of every worker process and of its
-  scheduler and work-horses is polled from /proc while it runs.
+- the pipeline: W `flask --app wsgi rq worker --with-scheduler` processes (organize.worker)
+  with SEND_RATE=0, from pressing send (`broadcast.send`) to the alert's status "sent". The
+  fake's record must show exactly one message per subscriber; the peak RSS (VmHWM) of every
+  worker process and of its scheduler and work-horses is polled from /proc while it runs.
 `--rate-check` instead sends with SEND_RATE=100 (7,000 subscribers, about 70 s) and measures the
 achieved segments per second over 60 s of the steady part. The fake runs as its own process
 (`python -m tests.faketwilio`) so it never shares a GIL with this driver. Targets print as
@@ -69,13 +69,8 @@ TEXTS = {
     "en": ("Strike Friday", "Meet at the gate at 7am. Bring water."),
     "es": ("Huelga el viernes", "Nos vemos en la puerta a las 7am. Traigan agua."),
 }
-WORKERS = {
-    # What organize ships (README): Flask-RQ's command.
-    "flask-rq": ["-m", "flask", "--app", "wsgi", "rq", "worker", "--with-scheduler"],
-    # For comparison only: rq's forking worker with the app preloaded (bench/_services.py).
-    "preloaded": ["-m", "rq.cli", "worker", "-w", "bench._services.PreloadedWorker",
-                  "-j", "flask_rq._job_class.FlaskJob", "--with-scheduler", "-u"],
-}  # fmt: skip
+# What organize ships (README, Deployment): Flask-RQ's command, organize.worker.AppWorker behind it.
+WORKER = ["-m", "flask", "--app", "wsgi", "rq", "worker", "--with-scheduler"]
 
 
 def number(i: int) -> str:
@@ -183,9 +178,7 @@ class Bench:
         from organize.extensions import db
         from organize.models import Alert
 
-        command = WORKERS[self.args.worker]
-        if command[-1] == "-u":
-            command = [*command, self.args.redis_url]
+        command = WORKER
         env = self.worker_env(fake, rate)
         log_path = self.logs / f"workers-{workers}-{rate:g}.log"
         procs: list[subprocess.Popen[bytes]] = []
@@ -366,7 +359,7 @@ def rate_check(bench: Bench, args: argparse.Namespace, workers: int) -> tuple[Ru
 def setting_line(args: argparse.Namespace, rate: str) -> str:
     batch = args.batch_size or "500 (default)"
     return (
-        f"worker `{args.worker}`, SEND_RATE={rate}, SEND_CONCURRENCY={args.concurrency},"
+        f"`flask rq worker`, SEND_RATE={rate}, SEND_CONCURRENCY={args.concurrency},"
         f" SEND_BATCH_SIZE={batch}, {os.cpu_count()} cores"
     )
 
@@ -419,7 +412,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--concurrency", type=int, default=8, help="SEND_CONCURRENCY")
     parser.add_argument("--batch-size", type=int, help="SEND_BATCH_SIZE (default: the app's)")
-    parser.add_argument("--worker", choices=sorted(WORKERS), default="flask-rq")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run, at most")
     parser.add_argument("--rate-check", action="store_true", help="SEND_RATE=100 for 60 s")
     parser.add_argument("--rate", type=float, default=100.0)
