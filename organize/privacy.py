@@ -6,6 +6,7 @@
   comma-separated keys make a MultiFernet (the first encrypts; all decrypt) for key rotation.
 """
 
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -52,7 +53,13 @@ def phone(raw: str) -> Phone:
 
 
 def _fernet() -> MultiFernet:
-    keys = [k.strip() for k in str(current_app.config["ENCRYPTION_KEY"]).split(",") if k.strip()]
+    return _fernet_for(str(current_app.config["ENCRYPTION_KEY"]))
+
+
+@functools.lru_cache(maxsize=8)
+def _fernet_for(setting: str) -> MultiFernet:
+    """Built once per key setting: a broadcast decrypts a number per message."""
+    keys = [k.strip() for k in setting.split(",") if k.strip()]
     return MultiFernet([Fernet(k.encode()) for k in keys])
 
 
