@@ -20,6 +20,8 @@ from typing import IO
 
 import sqlalchemy as sa
 
+from tests.processes import children_by_parent, descendants, signal_family
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -96,47 +98,11 @@ class FakeProcess:
         stop(self.proc)
 
 
-def children_by_parent() -> dict[int, list[int]]:
-    """Every live process's children, from one pass over /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-    return children
-
-
-def descendants(pid: int, children: dict[int, list[int]] | None = None) -> list[int]:
-    """Every live process below `pid`."""
-    children = children_by_parent() if children is None else children
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def stop(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
     """SIGTERM the process, its group and its descendants' groups; SIGKILL what is left."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        family = [proc.pid, *descendants(proc.pid)] if proc.poll() is None else []
-        groups = set()
-        for pid in family:
-            try:
-                groups.add(os.getpgid(pid))
-            except ProcessLookupError:
-                continue
-        groups.discard(os.getpgrp())
-        for group in groups:
-            try:
-                os.killpg(group, sig)
-            except ProcessLookupError:
-                pass
+        if proc.poll() is None:
+            signal_family(proc.pid, sig)
         try:
             proc.wait(timeout=grace)
             return

@@ -2,13 +2,10 @@
 
 - `broadcast(alert_id)` pages through the audience by id (keyset: never the whole list in
   memory), inserts Delivery rows idempotently and enqueues batch jobs.
-- `send_batch(ids)` claims its deliveries in one UPDATE (queued → sending), re-checks each
-  subscriber just before sending, takes tokens from the shared bucket, sends with bounded
-  concurrency, and records the provider SID.
-- `reconcile()` runs every lease period: a delivery stuck in `sending` past the lease is checked
-  against the provider's message list (found → sent; not found → queued again), and queued
-  deliveries whose batch job was lost are enqueued again. It re-schedules itself while any alert
-  is sending, so a broadcast whose workers all died finishes once a worker comes back.
+- `send_batch(ids)` claims its deliveries in one UPDATE (queued → sending), takes tokens from the
+  shared bucket, sends with bounded concurrency (`organize.sending`: opt-outs and cancels
+  re-checked per chunk), and records the provider SIDs.
+- `organize.reconcile` settles what dead workers and lost jobs leave behind.
 All jobs take ids, re-load rows and are safe to run twice.
 """
 
@@ -21,11 +18,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from rq import Queue
-from rq.job import Job as RQJob
-from rq.job import JobStatus
 from sqlalchemy.dialects import postgresql, sqlite
 
-from organize import privacy, quiet
+from organize import quiet
 from organize.alerts import sms_text
 from organize.extensions import db, rq
 from organize.models import Alert, Delivery, Organizer, Subscriber
@@ -34,7 +29,6 @@ from organize.sending import Outcome, send_claimed
 
 log = logging.getLogger(__name__)
 PAGE = 1000
-RECONCILER_ID = "organize-reconcile"
 
 
 def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
@@ -133,6 +127,8 @@ def broadcast(alert_id: int) -> int:
     alert.fanned_out_at = alert.fanned_out_at or datetime.now(UTC)
     db.session.commit()
     finish_if_done(alert_id=alert.id)
+    from organize.reconcile import ensure_reconciler
+
     ensure_reconciler()
     return inserted
 
@@ -260,121 +256,7 @@ def finish_if_done(*, alert_id: int) -> bool:
     return True
 
 
-def ensure_reconciler() -> None:
-    """Schedule the reconciler one lease from now unless it is already waiting."""
-    if not current_app.config.get("REDIS_URL"):
-        return
-    connection = rq.queue.connection
-    try:
-        existing = RQJob.fetch(RECONCILER_ID, connection=connection)
-        if existing.get_status(refresh=True) in {JobStatus.SCHEDULED, JobStatus.QUEUED}:
-            return
-    except Exception:  # noqa: S110 - NoSuchJobError and friends: schedule a fresh one
-        pass
-    lease = int(current_app.config["SEND_LEASE_SECONDS"])
-    rq.queue.enqueue_in(timedelta(seconds=lease), reconcile.func, job_id=RECONCILER_ID)
-
-
-def _provider_has(delivery: Delivery, subscriber: Subscriber, alert: Alert) -> str | None:
-    """The SID of a message this delivery already produced at the provider, if any."""
-    from organize import messaging
-
-    translation = alert.text_for(subscriber.locale)
-    if translation is None or delivery.claimed_at is None:
-        return None
-    body = sms_text(translation, rsvp=alert.rsvp, rsvp_line=rsvp_line(subscriber.locale))
-    e164 = privacy.decrypt(subscriber.phone_cipher)
-    since = delivery.claimed_at - timedelta(seconds=5)
-    for found in messaging.sent_since(to=e164, since=since):
-        if found.body == body:
-            return found.sid
-    return None
-
-
-@rq.job
-def reconcile() -> dict[str, int]:
-    """Settle deliveries left by dead workers and lost jobs; re-schedules itself while needed."""
-    now = datetime.now(UTC)
-    lease = timedelta(seconds=int(current_app.config["SEND_LEASE_SECONDS"]))
-    settled = {"found": 0, "resent": 0, "requeued": 0}
-    stuck = db.session.execute(
-        sa.select(Delivery, Subscriber, Alert)
-        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-        .join(Alert, Alert.id == Delivery.alert_id)
-        .where(Delivery.status == "sending", Delivery.claimed_at < now - lease)
-    ).all()
-    for delivery, subscriber, alert in stuck:
-        if delivery.channel != "sms":
-            # No safe way to tell whether a call started: never ring someone twice.
-            delivery.status, delivery.updated_at = "failed", now
-            continue
-        sid = _provider_has(delivery, subscriber, alert)
-        if sid is not None:
-            delivery.status, delivery.provider_sid, delivery.sent_at = "sent", sid, now
-            settled["found"] += 1
-        else:
-            delivery.status = "queued"
-            settled["resent"] += 1
-        delivery.updated_at = now
-    db.session.commit()
-    overdue = db.session.scalars(
-        sa.select(Alert.id).where(Alert.status == "scheduled", Alert.send_at < now - lease)
-    ).all()
-    for alert_id in overdue:  # its scheduled broadcast job was lost
-        _restart_fanout(alert_id)
-    idle = _queue_is_empty()
-    sending = list(db.session.scalars(sa.select(Alert.id).where(Alert.status == "sending")))
-    for alert_id in sending:
-        # Due deliveries still queued a lease after their last change, while no batch job is
-        # waiting anywhere, had their job lost (a worker died holding it): enqueue them again.
-        stale = idle and db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Delivery)
-            .where(
-                Delivery.alert_id == alert_id,
-                Delivery.status == "queued",
-                Delivery.updated_at < now - lease,
-                sa.or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
-            )
-        )
-        if stale or settled["resent"]:
-            settled["requeued"] += enqueue_queued(alert_id=alert_id, due_only=True)
-        current = db.session.get(Alert, alert_id)
-        started = current.sent_at if current is not None else None
-        if (
-            current is not None
-            and current.fanned_out_at is None
-            and started
-            and started < now - lease
-        ):
-            _restart_fanout(alert_id)  # the broadcast job itself was lost
-        finish_if_done(alert_id=alert_id)
-    waiting = sa.select(Alert.id).where(Alert.status.in_(("sending", "scheduled"))).limit(1)
-    if db.session.scalar(waiting):
-        _reschedule()
-    return settled
-
-
-def _restart_fanout(alert_id: int) -> None:
-    if current_app.config.get("REDIS_URL"):
-        broadcast.enqueue(alert_id)
-    else:
-        broadcast(alert_id)
-
-
-def _queue_is_empty() -> bool:
-    if not current_app.config.get("REDIS_URL"):
-        return True
-    return bool(rq.queue.count == 0)
-
-
-def _reschedule() -> None:
-    if current_app.config.get("REDIS_URL"):
-        lease = int(current_app.config["SEND_LEASE_SECONDS"])
-        rq.queue.enqueue_in(timedelta(seconds=lease), reconcile.func, job_id=RECONCILER_ID)
-
-
-__all__ = ["Outcome", "broadcast", "reconcile", "send_batch"]
+__all__ = ["Outcome", "broadcast", "send_batch"]
 
 
 def send(*, alert: Alert, actor: Organizer | None) -> bool:
@@ -417,6 +299,8 @@ def start(*, alert_id: int) -> None:
                 broadcast.enqueue_at(alert.send_at, alert_id)
             else:
                 broadcast.enqueue(alert_id)
+            from organize.reconcile import ensure_reconciler
+
             ensure_reconciler()
         except RedisError as exc:
             raise QueueUnavailable("broadcast") from exc

@@ -8,7 +8,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from organize import alerts, broadcast, privacy, subscribers
+from organize import alerts, broadcast, privacy, reconcile, subscribers
 from organize.extensions import db
 from organize.jobs import QueueUnavailable
 from organize.models import Alert, Subscriber
@@ -155,7 +155,7 @@ def status(alert_id: int, as_json: bool) -> None:
 @alerts_cli.command("reconcile")
 def reconcile_now() -> None:
     """Run the reconciler once, now (it also runs on its own while alerts are sending)."""
-    click.echo(json.dumps(broadcast.reconcile()))
+    click.echo(json.dumps(reconcile.reconcile()))
 
 
 def active_count() -> int:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from organize import alerts, broadcast, messaging, subscribers
+from organize import alerts, broadcast, messaging, reconcile, subscribers
 from organize.extensions import db
 from organize.jobs import QueueUnavailable
 from organize.models import Alert, Delivery, Subscriber
@@ -199,7 +199,7 @@ def test_provider_errors_and_timeouts_still_reach_everyone_once(sender, fake_twi
     for _ in range(10):  # what the scheduled reconciler does every lease
         if db.session.get(Alert, alert.id).status == "sent":
             break
-        broadcast.reconcile()
+        reconcile.reconcile()
         db.session.expire_all()
     counts = fake_twilio.counts_by_recipient()
     assert len(counts) == 60
@@ -247,7 +247,7 @@ def test_reconciler_settles_deliveries_left_by_a_dead_worker(sender, fake_twilio
     # the dead worker had sent the first one before it died
     messaging.send_sms(to=number(0), body="Strike Friday\nMeet at the gate at 7am.")
     fake_twilio.messages[0]["date_sent"] = claimed + timedelta(seconds=1)
-    result = broadcast.reconcile()
+    result = reconcile.reconcile()
     assert result["found"] == 1
     assert result["resent"] == 1
     assert fake_twilio.counts_by_recipient() == {number(0): 1, number(1): 1}

@@ -27,6 +27,7 @@ from organize.models import Alert
 from tests.alerts.conftest import add_subscribers, make_alert, number
 from tests.conftest import REQUIRE_SERVICES, TEST_DATABASE_URL, TEST_REDIS_URL, make_config
 from tests.faketwilio import FakeTwilio, _Handler
+from tests.processes import alive, signal_family
 
 ON_SERVICES = str(TEST_DATABASE_URL).startswith("postgresql") and bool(TEST_REDIS_URL)
 pytestmark = [
@@ -67,26 +68,9 @@ class Workers:
     def kill(self, proc: subprocess.Popen[bytes]) -> None:
         """SIGKILL the worker's process group and every descendant's group (its work-horse and
         its scheduler are forks; a kill of the whole machine's worst case)."""
-        family = [proc.pid, *_descendants(proc.pid)]
-        groups = set()
-        for pid in family:
-            try:
-                groups.add(os.getpgid(pid))
-            except ProcessLookupError:
-                continue
-        groups.discard(os.getpgrp())  # never our own
-        for group in groups:
-            try:
-                os.killpg(group, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        for pid in family:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        family = signal_family(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
-        _wait_for(lambda: not any(_alive(pid) for pid in family), 10, "the killed processes")
+        _wait_for(lambda: not any(alive(pid) for pid in family), 10, "the killed processes")
 
     def kill_all(self) -> None:
         for proc in self.running:
@@ -97,33 +81,6 @@ class Workers:
     def tail(self) -> str:
         """The end of the workers' log, for failure messages."""
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float, what: str, log: str = "") -> None:
