@@ -1,8 +1,9 @@
 """Sending claimed deliveries: bounded concurrency inside a batch, one shared throttle.
 
-The provider calls run in a small thread pool (each thread in its own app context); every
-database write happens back in the job's thread. Each message re-checks its subscriber just
-before it goes, so a STOP that lands mid-broadcast stops that subscriber's next message.
+The provider calls run in a small thread pool (an app context per call, no database work);
+every query and write happens back in the job's thread. Subscribers and the alert are re-checked
+in one query per chunk just before the chunk is handed to the pool, so a STOP or a cancel that
+lands mid-broadcast stops every message not already on its way; outcomes are written in bulk.
 """
 
 import logging
