@@ -11,9 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -179,14 +177,3 @@ class MemorySampler:
                     total += pss
                 seen.peak_total_kb = max(seen.peak_total_kb, total)
             self._stop.wait(self.interval)
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, what: str, every: float = 0.1) -> float:
-    """Poll `condition()` until true; returns the time it became true. Raises TimeoutError."""
-    deadline = time.monotonic() + seconds
-    while True:
-        if condition():
-            return time.monotonic()
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up after {seconds:.0f} s waiting for {what}")
-        time.sleep(every)

@@ -50,8 +50,8 @@ from bench._services import (
     child_env,
     start_worker,
     stop,
-    wait_for,
 )
+from tests.processes import wait_for
 
 RATIO_TARGET = 0.7
 RATE_TOLERANCE = 0.02

@@ -16,8 +16,7 @@ from rq.job import Job as RQJob
 from rq.job import JobStatus
 
 from organize import privacy
-from organize.alerts import sms_text
-from organize.broadcast import broadcast, enqueue_queued, finish_if_done, rsvp_line
+from organize.broadcast import Bodies, broadcast, enqueue_queued, finish_if_done
 from organize.extensions import db, rq
 from organize.models import Alert, Delivery, Subscriber
 
@@ -35,18 +34,21 @@ def ensure_reconciler() -> None:
             return
     except Exception:  # noqa: S110 - NoSuchJobError and friends: schedule a fresh one
         pass
+    _schedule()
+
+
+def _schedule() -> None:
+    """The reconciler, one lease from now (one job id: scheduling it again replaces it)."""
     lease = int(current_app.config["SEND_LEASE_SECONDS"])
     rq.queue.enqueue_in(timedelta(seconds=lease), reconcile.func, job_id=RECONCILER_ID)
 
 
-def _provider_has(delivery: Delivery, subscriber: Subscriber, alert: Alert) -> str | None:
+def _provider_has(delivery: Delivery, subscriber: Subscriber, body: str) -> str | None:
     """The SID of a message this delivery already produced at the provider, if any."""
     from organize import messaging
 
-    translation = alert.text_for(subscriber.locale)
-    if translation is None or delivery.claimed_at is None:
+    if not body or delivery.claimed_at is None:
         return None
-    body = sms_text(translation, rsvp=alert.rsvp, rsvp_line=rsvp_line(subscriber.locale))
     e164 = privacy.decrypt(subscriber.phone_cipher)
     since = delivery.claimed_at - timedelta(seconds=5)
     for found in messaging.sent_since(to=e164, since=since):
@@ -67,12 +69,15 @@ def reconcile() -> dict[str, int]:
         .join(Alert, Alert.id == Delivery.alert_id)
         .where(Delivery.status == "sending", Delivery.claimed_at < now - lease)
     ).all()
+    bodies: dict[int, Bodies] = {}  # the text each stuck delivery would have sent
     for delivery, subscriber, alert in stuck:
         if delivery.channel != "sms":
             # No safe way to tell whether a call started: never ring someone twice.
             delivery.status, delivery.updated_at = "failed", now
             continue
-        sid = _provider_has(delivery, subscriber, alert)
+        if alert.id not in bodies:
+            bodies[alert.id] = Bodies(alert)
+        sid = _provider_has(delivery, subscriber, bodies[alert.id](subscriber.locale)[0])
         if sid is not None:
             delivery.status, delivery.provider_sid, delivery.sent_at = "sent", sid, now
             settled["found"] += 1
@@ -134,5 +139,4 @@ def _queue_is_empty() -> bool:
 
 def _reschedule() -> None:
     if current_app.config.get("REDIS_URL"):
-        lease = int(current_app.config["SEND_LEASE_SECONDS"])
-        rq.queue.enqueue_in(timedelta(seconds=lease), reconcile.func, job_id=RECONCILER_ID)
+        _schedule()

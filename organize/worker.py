@@ -26,15 +26,13 @@ log = logging.getLogger(__name__)
 def warm_up() -> None:
     """What every job would otherwise load for itself after the fork: the Twilio client and
     its lazily imported resources, and each language's message catalog."""
-    from flask_babel import force_locale, gettext
-
     from organize import messaging
+    from organize.broadcast import rsvp_line
 
     messaging.warm_up()
     _connect_once()
     for locale in current_app.config["LANGUAGES"]:
-        with force_locale(locale):
-            gettext("Reply 1 if you can come.")
+        rsvp_line(locale)  # loads that language's catalog
 
 
 def _connect_once() -> None:

@@ -5,6 +5,8 @@ would leave them behind, so these walk the tree and signal every process group i
 """
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -64,3 +66,21 @@ def signal_family(pid: int, sig: int) -> list[int]:
         except ProcessLookupError:
             pass
     return family
+
+
+def wait_for(
+    condition: Callable[[], bool],
+    seconds: float,
+    what: str,
+    detail: Callable[[], str] | None = None,
+    every: float = 0.05,
+) -> float:
+    """Poll `condition()` until true; returns the monotonic time it became true. On timeout
+    raises TimeoutError naming `what`, with `detail()` read then (a log's tail, say)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            extra = f"\n{detail()}" if detail is not None else ""
+            raise TimeoutError(f"gave up after {seconds:.0f} s waiting for {what}{extra}")
+        time.sleep(every)
+    return time.monotonic()

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from organize import alerts, broadcast, messaging, reconcile, subscribers
+from organize import alerts, broadcast, messaging, privacy, reconcile, subscribers
 from organize.extensions import db
 from organize.jobs import QueueUnavailable
 from organize.models import Alert, Delivery, Subscriber
@@ -19,6 +19,30 @@ def deliveries(alert_id: int) -> dict[str, int]:
 
 def send(alert: Alert) -> None:
     assert broadcast.send(alert=alert, actor=None)
+
+
+def after_sending_to(monkeypatch, to: str, action) -> None:
+    """Run `action()` and commit right after the text to `to` leaves (something happening
+    while a broadcast is under way: a STOP, a cancel)."""
+    real_send = messaging.send_sms
+
+    def send_then_act(**kwargs):
+        sent = real_send(**kwargs)
+        if kwargs["to"] == to:
+            action()
+            db.session.commit()
+        return sent
+
+    monkeypatch.setattr(messaging, "send_sms", send_then_act)
+
+
+def stop_from(i: int):
+    """The i-th test subscriber texting STOP."""
+    return lambda: subscribers.opt_out(phone_hash=privacy.phone(number(i)).hash)
+
+
+def cancel(alert_id: int):
+    return lambda: alerts.cancel(alert=db.session.get(Alert, alert_id), actor=None)
 
 
 def test_every_subscriber_gets_exactly_one_message_in_their_language(sender, fake_twilio):
@@ -81,18 +105,7 @@ def test_audience_filters(sender, fake_twilio):
 def test_stop_mid_broadcast_stops_that_subscriber(sender, fake_twilio, monkeypatch):
     sender.config.update(SEND_CONCURRENCY=1)
     add_subscribers(3)
-    real_send = messaging.send_sms
-
-    def send_and_stop_the_next(**kwargs):
-        sent = real_send(**kwargs)
-        if kwargs["to"] == number(0):  # while the first goes out, the second texts STOP
-            from organize import privacy
-
-            subscribers.opt_out(phone_hash=privacy.phone(number(1)).hash)
-            db.session.commit()
-        return sent
-
-    monkeypatch.setattr(messaging, "send_sms", send_and_stop_the_next)
+    after_sending_to(monkeypatch, number(0), stop_from(1))  # the second texts STOP meanwhile
     alert = make_alert()
     send(alert)
     assert sorted(fake_twilio.counts_by_recipient()) == [number(0), number(2)]
@@ -104,18 +117,7 @@ def test_with_threads_a_stop_reaches_every_message_not_yet_on_its_way(
 ):
     sender.config.update(SEND_CONCURRENCY=2)  # opt-outs re-checked every 8 messages
     add_subscribers(40)
-    real_send = messaging.send_sms
-
-    def send_and_stop_a_later_one(**kwargs):
-        sent = real_send(**kwargs)
-        if kwargs["to"] == number(0):
-            from organize import privacy
-
-            subscribers.opt_out(phone_hash=privacy.phone(number(30)).hash)
-            db.session.commit()
-        return sent
-
-    monkeypatch.setattr(messaging, "send_sms", send_and_stop_a_later_one)
+    after_sending_to(monkeypatch, number(0), stop_from(30))
     alert = make_alert()
     send(alert)
     counts = fake_twilio.counts_by_recipient()
@@ -129,16 +131,7 @@ def test_with_threads_a_cancel_stops_the_rest_of_the_batch(sender, fake_twilio, 
     sender.config.update(SEND_CONCURRENCY=2)
     add_subscribers(40)
     alert = make_alert()
-    real_send = messaging.send_sms
-
-    def send_then_cancel(**kwargs):
-        sent = real_send(**kwargs)
-        if kwargs["to"] == number(0):
-            alerts.cancel(alert=db.session.get(Alert, alert.id), actor=None)
-            db.session.commit()
-        return sent
-
-    monkeypatch.setattr(messaging, "send_sms", send_then_cancel)
+    after_sending_to(monkeypatch, number(0), cancel(alert.id))
     send(alert)
     progress = deliveries(alert.id)
     # At most two chunks of eight were checked before the cancel landed; none after.
@@ -151,16 +144,7 @@ def test_cancel_mid_broadcast_skips_unclaimed_deliveries(sender, fake_twilio, mo
     sender.config.update(SEND_BATCH_SIZE=1, SEND_CONCURRENCY=1)
     add_subscribers(5)
     alert = make_alert()
-    real_send = messaging.send_sms
-
-    def send_then_cancel(**kwargs):
-        sent = real_send(**kwargs)
-        if kwargs["to"] == number(1):
-            alerts.cancel(alert=db.session.get(Alert, alert.id), actor=None)
-            db.session.commit()
-        return sent
-
-    monkeypatch.setattr(messaging, "send_sms", send_then_cancel)
+    after_sending_to(monkeypatch, number(1), cancel(alert.id))
     send(alert)
     assert sorted(fake_twilio.counts_by_recipient()) == [number(0), number(1)]
     db.session.expire_all()

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from organize.models import Alert
 from tests.alerts.conftest import add_subscribers, make_alert, number
 from tests.conftest import REQUIRE_SERVICES, TEST_DATABASE_URL, TEST_REDIS_URL, make_config
 from tests.faketwilio import FakeTwilio, _Handler
-from tests.processes import alive, signal_family
+from tests.processes import alive, signal_family, wait_for
 
 ON_SERVICES = str(TEST_DATABASE_URL).startswith("postgresql") and bool(TEST_REDIS_URL)
 pytestmark = [
@@ -70,7 +69,7 @@ class Workers:
         its scheduler are forks; a kill of the whole machine's worst case)."""
         family = signal_family(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
-        _wait_for(lambda: not any(alive(pid) for pid in family), 10, "the killed processes")
+        wait_for(lambda: not any(alive(pid) for pid in family), 10, "the killed processes")
 
     def kill_all(self) -> None:
         for proc in self.running:
@@ -81,14 +80,6 @@ class Workers:
     def tail(self) -> str:
         """The end of the workers' log, for failure messages."""
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float, what: str, log: str = "") -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}\n{log}")
-        time.sleep(0.05)
 
 
 def worker_env(database_url: str, fake: FakeTwilio, **settings: Any) -> dict[str, str]:
@@ -174,7 +165,7 @@ def test_worker_killed_mid_broadcast_every_subscriber_gets_exactly_one(
     try:
         first = workers.start()
         assert broadcast.send(alert=alert, actor=None)
-        _wait_for(lambda: len(fake_twilio.messages) >= 300, 40, "300 messages", workers.tail())
+        wait_for(lambda: len(fake_twilio.messages) >= 300, 40, "300 messages", workers.tail)
         workers.kill(first)
         before = alerts.progress(alert_id=alert.id)
         sent_before = len(fake_twilio.messages)
@@ -184,7 +175,7 @@ def test_worker_killed_mid_broadcast_every_subscriber_gets_exactly_one(
         # lapse now instead of waiting, so the new worker's scheduler starts with it.
         services.delete(RQScheduler.get_locking_key("default"))
         workers.start()
-        _wait_for(lambda: _status(alert.id) == "sent", 90, "the alert to finish", workers.tail())
+        wait_for(lambda: _status(alert.id) == "sent", 90, "the alert to finish", workers.tail)
     finally:
         workers.kill_all()
     counts = fake_twilio.counts_by_recipient()
@@ -214,7 +205,7 @@ def test_provider_errors_and_timeouts_through_a_real_worker(
     try:
         workers.start()
         assert broadcast.send(alert=alert, actor=None)
-        _wait_for(lambda: _status(alert.id) == "sent", 60, "the alert to finish", workers.tail())
+        wait_for(lambda: _status(alert.id) == "sent", 60, "the alert to finish", workers.tail)
     finally:
         workers.kill_all()
     counts = fake_twilio.counts_by_recipient()
