@@ -8,8 +8,8 @@ For each W it measures:
 - the baseline, before and after the pipeline (the table shows their mean): W processes, each
   with SEND_CONCURRENCY threads on keep-alive sessions, posting Twilio's Messages create (To,
   From, Body, basic auth) straight to a fresh fake — the ceiling of this machine;
-- the pipeline: W `flask --app wsgi rq worker --with-scheduler` processes (organize.worker)
-  with SEND_RATE=0, from pressing send (`broadcast.send`) to the alert's status "sent". The
+- the pipeline: W `flask --app wsgi rq worker --with-scheduler` processes (organize.outbound.worker)
+  with SEND_RATE=0, from pressing send (`fanout.send`) to the alert's status "sent". The
   fake's record must show exactly one message per subscriber; the peak RSS (VmHWM) of every
   worker process and of its scheduler and work-horses is polled from /proc while it runs.
 `--rate-check` instead sends with SEND_RATE=100 (7,000 subscribers, about 70 s) and measures the
@@ -69,7 +69,8 @@ TEXTS = {
     "en": ("Strike Friday", "Meet at the gate at 7am. Bring water."),
     "es": ("Huelga el viernes", "Nos vemos en la puerta a las 7am. Traigan agua."),
 }
-# What organize ships (README, Deployment): Flask-RQ's command, organize.worker.AppWorker behind it.
+# What organize ships (README, Deployment): Flask-RQ's command, with
+# organize.outbound.worker.AppWorker behind it.
 WORKER = ["-m", "flask", "--app", "wsgi", "rq", "worker", "--with-scheduler"]
 
 
@@ -120,7 +121,7 @@ class Bench:
         from organize import privacy
         from organize.extensions import db
         from organize.models import Base, Subscriber
-        from organize.segments import measure
+        from organize.outbound.segments import measure
 
         assert all(measure(f"{t}\n{b}").count == 1 for t, b in TEXTS.values())
         with self.app.app_context():
@@ -174,7 +175,7 @@ class Bench:
 
         `poll()` is called about twice a second while it sends.
         """
-        from organize import alerts, broadcast
+        from organize.alerts import compose, fanout
         from organize.extensions import db
         from organize.models import Alert
 
@@ -185,7 +186,7 @@ class Bench:
         with self.app.app_context(), log_path.open("ab") as log:
             try:
                 self._reset()
-                alert = alerts.create(texts=TEXTS, urgent=True)
+                alert = compose.create(texts=TEXTS, urgent=True)
                 db.session.commit()
                 procs = [start_worker(env, log, command) for _ in range(workers)]
                 wait_for(
@@ -195,7 +196,7 @@ class Bench:
                 )
                 with MemorySampler(procs) as sampler:
                     started = time.monotonic()
-                    assert broadcast.send(alert=alert, actor=None)
+                    assert fanout.send(alert=alert, actor=None)
                     status: str | None = "sending"
                     next_poll = 0.0
                     while status != "sent" and time.monotonic() < started + self.args.timeout:
@@ -208,7 +209,7 @@ class Bench:
                             poll()
                             next_poll = time.monotonic() + 0.5
                     seconds = time.monotonic() - started
-                progress = alerts.progress(alert_id=alert.id)
+                progress = compose.progress(alert_id=alert.id)
                 db.session.rollback()
             finally:
                 for proc in procs:

@@ -38,7 +38,7 @@ from typing import NoReturn
 from cryptography.fernet import Fernet
 from twilio.request_validator import RequestValidator
 
-from organize.webhooks import DEV_AUTH_TOKEN
+from organize.plumbing.webhooks import DEV_AUTH_TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = "/sms/inbound"

@@ -20,9 +20,9 @@ from ivr import callstate, twiml
 from ivr.speak import Voice, voice_for
 from organize import privacy, subscribers
 from organize.extensions import db
-from organize.logscrub import stack
-from organize.text import clean
-from organize.webhooks import twilio_signed
+from organize.plumbing.logscrub import stack
+from organize.plumbing.text import clean
+from organize.plumbing.webhooks import twilio_signed
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 2

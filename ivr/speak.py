@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from organize import audio
-from organize.text import xml_safe
+from organize.plumbing.text import xml_safe
 
 # Twilio reads at most 4,096 characters per <Say>; longer text is split at sentence ends.
 SAY_LIMIT = 3000

@@ -11,9 +11,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, commands."""
-    from organize import cli, i18n, logscrub, security
+    from organize import cli
     from organize.config import build_config
     from organize.extensions import babel, csrf, db, limiter, login_manager, migrate, rq
+    from organize.outbound import worker
+    from organize.plumbing import i18n, logscrub, security
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(build_config(app.instance_path, test_config))
@@ -38,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     rq.init_app(app)
+    worker.install(app)  # `flask rq worker` forks work-horses from this app
     login_manager.init_app(app)
     login_manager.login_view = "organizer.login"
     login_manager.session_protection = "strong"

@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 
 from organize.extensions import db
-from organize.i18n import N_
 from organize.models import Employer, EmployerAlias
-from organize.text import fold, name_key, slugify
+from organize.plumbing.i18n import N_
+from organize.plumbing.text import fold, name_key, slugify
 
 INDUSTRIES = (
     "cleaning",

@@ -4,12 +4,12 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_rq import RQ
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from organize.models.base import Base
-from organize.ratelimit import limiter_key
-from organize.worker import OrganizeRQ
+from organize.plumbing.ratelimit import limiter_key
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -17,4 +17,4 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=limiter_key)
-rq = OrganizeRQ()
+rq = RQ()

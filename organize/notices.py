@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
-from organize import alerts, audit
+from organize import audit
+from organize.alerts import compose
 from organize.extensions import db
-from organize.i18n import N_
 from organize.models import ActionNotice, Alert, Organizer
+from organize.plumbing.i18n import N_
+from organize.plumbing.text import clean
 from organize.redaction import redact
-from organize.text import clean
 
 MAX_WHAT = 1000
 
@@ -109,7 +110,7 @@ def draft_alert(*, notice: ActionNotice, actor: Organizer) -> Alert:
     texts = {"en": (title, body)}
     if notice.locale != "en":
         texts[notice.locale] = (title, body)
-    alert = alerts.create(texts=texts, actor=actor)
+    alert = compose.create(texts=texts, actor=actor)
     notice.alert_id = alert.id
     db.session.flush()
     return alert

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 
 from organize.extensions import db
-from organize.i18n import N_
 from organize.models import Resource
+from organize.plumbing.i18n import N_
 
 KIND_LABELS = {
     "worker-center": N_("Worker center"),

@@ -15,10 +15,10 @@ from flask import current_app
 
 from organize import audit
 from organize.extensions import db
-from organize.i18n import N_
 from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer, Organizer, Review
+from organize.plumbing.i18n import N_
+from organize.plumbing.text import clean
 from organize.redaction import redact
-from organize.text import clean
 
 # Reasons a moderator may give; shown, counted, on the public transparency page.
 REJECTION_REASONS: dict[str, str] = {
@@ -60,7 +60,7 @@ class Summary:
 
 
 def clean_text(text: str) -> str:
-    """The review's text, cleaned of binary junk (see `organize.text.clean`)."""
+    """The review's text, cleaned of binary junk (see `organize.plumbing.text.clean`)."""
     return clean(text)
 
 

@@ -12,8 +12,8 @@ from markdown_it import MarkdownIt
 from sqlalchemy import orm as so
 
 from organize.extensions import db
-from organize.i18n import N_
 from organize.models import RightsTopic, RightsTranslation
+from organize.plumbing.i18n import N_
 
 CATEGORIES: dict[str, str] = {
     "pay": N_("Pay"),

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from organize import privacy, quiet
+from organize import privacy
+from organize.alerts import quiet
 from organize.extensions import db
 from organize.models import (
     Alert,

@@ -14,12 +14,13 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 
-from organize import deliveries, privacy
+from organize import privacy
+from organize.alerts import deliveries
 from organize.extensions import db
-from organize.logscrub import stack
 from organize.models import InboundMessage
-from organize.text import clean, xml_safe
-from organize.webhooks import twilio_signed
+from organize.plumbing.logscrub import stack
+from organize.plumbing.text import clean, xml_safe
+from organize.plumbing.webhooks import twilio_signed
 from sms import router
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ short phrase ("stop texting me", "ya no me manden") or a keyword leading a very 
 
 from dataclasses import dataclass
 
-from organize.text import fold
+from organize.plumbing.text import fold
 
 # intent → {folded keyword: language it implies (None: keep the current one)}
 KEYWORDS: dict[str, dict[str, str | None]] = {

@@ -13,8 +13,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from organize import deliveries, privacy, subscribers
-from organize.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
+from organize import privacy, subscribers
+from organize.alerts import deliveries
+from organize.outbound.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
 from sms import state
 from sms.flows import alerts, forget, menu, near, notice, review, rights
 from sms.keywords import match

@@ -13,7 +13,7 @@ from ivr import hours, twiml
 from ivr.call import Call
 from ivr.screens import menus
 from ivr.speak import speaking, voice_for
-from organize.i18n import LANGUAGE_NAMES
+from organize.plumbing.i18n import LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
 

@@ -7,14 +7,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import bp, callstate
+from ivr import callstate
+from ivr.blueprint import bp
 from ivr.call import Call, again, voice_view
 from ivr.screens import PAGE_SIZE, info, menus
 from ivr.speak import speaking
 from ivr.views import common, content
-from organize import messaging, resources, subscribers
-from organize.jobs import QueueUnavailable
-from organize.texts import queue_text
+from organize import resources, subscribers
+from organize.outbound import messaging
+from organize.outbound.jobs import QueueUnavailable
+from organize.outbound.texts import queue_text
 
 log = logging.getLogger(__name__)
 

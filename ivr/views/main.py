@@ -3,14 +3,15 @@
 from flask import current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import bp, callstate, twiml
+from ivr import callstate, twiml
+from ivr.blueprint import bp
 from ivr.call import Call, again, voice_view
 from ivr.screens import menus
 from ivr.speak import voice_for
 from ivr.views import common, info, review, rights
 from organize import subscribers
 from organize.extensions import db
-from organize.webhooks import twilio_signed
+from organize.plumbing.webhooks import twilio_signed
 
 SECTIONS = {
     "1": rights.start,

@@ -11,13 +11,14 @@ from flask import Response, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import bp, twiml
+from ivr import twiml
+from ivr.blueprint import bp
 from ivr.screens import outbound
 from ivr.speak import voice_for
-from organize import deliveries
+from organize.alerts import deliveries
 from organize.extensions import db
 from organize.models import Alert, Delivery, Subscriber
-from organize.webhooks import twilio_signed
+from organize.plumbing.webhooks import twilio_signed
 
 log = logging.getLogger(__name__)
 

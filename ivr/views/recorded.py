@@ -11,16 +11,17 @@ from flask import request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import bp, callstate
+from ivr import callstate
+from ivr.blueprint import bp
 from ivr.call import MAX_SPEECH, Call, again, voice_view
 from ivr.screens import review as screens
 from ivr.speak import voice_for
 from ivr.views import common, story
-from organize import recordings
 from organize.extensions import db
-from organize.logscrub import stack
-from organize.text import clean
-from organize.webhooks import twilio_signed
+from organize.outbound import recordings
+from organize.plumbing.logscrub import stack
+from organize.plumbing.text import clean
+from organize.plumbing.webhooks import twilio_signed
 
 log = logging.getLogger(__name__)
 WAIT_ROUNDS = 6  # × screens.WAIT_SECONDS: how long a caller waits for a transcript

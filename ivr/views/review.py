@@ -7,7 +7,8 @@ goes through `reviews.submit`, like the web and SMS (redaction again, k-threshol
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import bp, callstate
+from ivr import callstate
+from ivr.blueprint import bp
 from ivr.call import Call, again, voice_view
 from ivr.screens import menus
 from ivr.screens import review as screens

@@ -5,14 +5,16 @@ import logging
 from flask import current_app, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import bp, callstate
+from ivr import callstate
+from ivr.blueprint import bp
 from ivr.call import Call, again, voice_view
 from ivr.screens import PAGE_SIZE, menus
 from ivr.screens import rights as screens
 from ivr.views import common, content
-from organize import messaging, rights
-from organize.jobs import QueueUnavailable
-from organize.texts import queue_text
+from organize import rights
+from organize.outbound import messaging
+from organize.outbound.jobs import QueueUnavailable
+from organize.outbound.texts import queue_text
 
 log = logging.getLogger(__name__)
 

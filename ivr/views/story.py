@@ -6,7 +6,8 @@ from typing import Any
 from flask import current_app
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import bp, callstate
+from ivr import callstate
+from ivr.blueprint import bp
 from ivr.call import Call, again, voice_view
 from ivr.screens import menus
 from ivr.screens import review as screens

@@ -17,8 +17,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from organize.employers import INDUSTRIES, INDUSTRY_LABELS
-from organize.i18n import LANGUAGE_NAMES
-from organize.segments import MAX_BODY
+from organize.outbound.segments import MAX_BODY
+from organize.plumbing.i18n import LANGUAGE_NAMES
 
 COMPOSE_LOCALES = ("en", "es", "zh", "tl", "ht")
 

@@ -10,11 +10,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from organize import alerts, broadcast, deliveries, notices, organizers
+from organize import notices, organizers
+from organize.alerts import compose, deliveries, fanout
+from organize.alerts.bodies import rsvp_line
 from organize.extensions import db
-from organize.jobs import QueueUnavailable
 from organize.models import ActionNotice, Alert, Delivery
-from organize.segments import measure, smart_encode
+from organize.outbound.jobs import QueueUnavailable
+from organize.outbound.segments import measure, smart_encode
 from organize.web.alert_forms import COMPOSE_LOCALES, AlertForm, CancelForm, SendForm
 from organize.web.organizer import bp, role_required
 
@@ -62,7 +64,7 @@ def alert_new() -> ResponseReturnValue:
         else:
             send_at = form.send_at.data.replace(tzinfo=UTC) if form.send_at.data else None
             try:
-                alert = alerts.create(
+                alert = compose.create(
                     texts=_texts(form),
                     channel=form.channel.data or "sms",
                     audience=_audience(form),
@@ -71,7 +73,7 @@ def alert_new() -> ResponseReturnValue:
                     send_at=send_at,
                     actor=current_user,
                 )
-            except alerts.AlertError as exc:
+            except compose.AlertError as exc:
                 form.body_en.errors = [_(exc.message, **exc.params)]
             else:
                 db.session.commit()
@@ -100,7 +102,7 @@ def _load(alert_id: int) -> Alert:
 
 
 def _progress(alert: Alert) -> dict[str, Any]:
-    counts = alerts.progress(alert_id=alert.id)
+    counts = compose.progress(alert_id=alert.id)
     total = sum(counts.values())
     done = sum(v for k, v in counts.items() if k not in {"queued", "sending"})
     errors = dict(
@@ -145,9 +147,7 @@ def _timeline(alert: Alert) -> list[tuple[int, int]]:
 def alert_page(alert_id: int) -> str:
     """Texts, estimate, audience, send / cancel, progress and the delivery chart."""
     alert = _load(alert_id)
-    from organize.broadcast import rsvp_line
-
-    estimate = alerts.estimate(
+    estimate = compose.estimate(
         alert=alert, price=float(current_app.config["PRICE_PER_SEGMENT"]), rsvp_line=rsvp_line("en")
     )
     recipients = sum(e.recipients for e in estimate)
@@ -179,14 +179,14 @@ def alert_send(alert_id: int) -> ResponseReturnValue:
     form = SendForm()
     if not form.validate_on_submit():
         abort(400)
-    recipients = sum(alerts.audience_by_locale(alert.audience).values())
+    recipients = sum(compose.audience_by_locale(alert.audience).values())
     if recipients > int(current_app.config["CONFIRM_ABOVE"]):
         again = organizers.authenticate(email=current_user.email, password=form.password.data or "")
         if again is None:
             flash(_("To send to %(num)d people, enter your password again.", num=recipients))
             return redirect(url_for("organizer.alert_page", alert_id=alert.id))
     try:
-        started = broadcast.send(alert=alert, actor=current_user)
+        started = fanout.send(alert=alert, actor=current_user)
     except QueueUnavailable:
         flash(_("The sending queue is not available right now. Nothing was sent; try again soon."))
         return redirect(url_for("organizer.alert_page", alert_id=alert.id))
@@ -201,10 +201,10 @@ def alert_cancel(alert_id: int) -> ResponseReturnValue:
     if not CancelForm().validate_on_submit():
         abort(400)
     try:
-        alerts.cancel(alert=_load(alert_id), actor=current_user)
+        compose.cancel(alert=_load(alert_id), actor=current_user)
         db.session.commit()
         flash(_("Cancelled."))
-    except alerts.AlertError as exc:
+    except compose.AlertError as exc:
         db.session.rollback()
         flash(_(exc.message))
     return redirect(url_for("organizer.alert_page", alert_id=alert_id))
@@ -258,7 +258,7 @@ def notice_decide(notice_id: int) -> ResponseReturnValue:
             return redirect(url_for("organizer.alert_page", alert_id=alert.id))
         notices.decide(notice=notice, actor=current_user, verify=action == "verify")
         db.session.commit()
-    except (notices.NoticeError, alerts.AlertError) as exc:
+    except (notices.NoticeError, compose.AlertError) as exc:
         db.session.rollback()
         flash(_(exc.message))
     return redirect(url_for("organizer.notice_queue"))

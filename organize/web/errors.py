@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from organize.logscrub import stack
+from organize.plumbing.logscrub import stack
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from werkzeug.exceptions import HTTPException
 from organize import privacy
 from organize.extensions import db, login_manager
 from organize.models import OutboxMessage
-from organize.webhooks import auth_token
+from organize.plumbing.webhooks import auth_token
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 
@@ -107,7 +107,7 @@ def _target(channel: str, raw: Any) -> tuple[str, str]:
 
 
 def _signing_url(local: str, public: str) -> str:
-    """The URL the webhook check will rebuild (organize.webhooks.public_request_url)."""
+    """The URL the webhook check will rebuild (organize.plumbing.webhooks.public_request_url)."""
     base = current_app.config.get("PUBLIC_URL")
     if base:
         return str(base).rstrip("/") + public

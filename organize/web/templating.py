@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 
-from organize.i18n import LANGUAGE_NAMES
+from organize.plumbing.i18n import LANGUAGE_NAMES
 
 
 def lang_url(code: str) -> str:

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 
 from organize import subscribers
 from organize.employers import INDUSTRIES, INDUSTRY_LABELS
-from organize.i18n import LANGUAGE_NAMES
 from organize.models import Subscriber
+from organize.plumbing.i18n import LANGUAGE_NAMES
 from sms import state
 from sms.turn import Turn
 

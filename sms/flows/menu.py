@@ -5,7 +5,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from organize import subscribers
-from organize.i18n import LANGUAGE_NAMES
+from organize.plumbing.i18n import LANGUAGE_NAMES
 from sms import state
 from sms.turn import Turn
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
-from organize import alerts, privacy
+from organize import privacy
+from organize.alerts import compose
 from organize.extensions import db
 from organize.models import Alert, Subscriber
 
@@ -58,7 +59,7 @@ def make_alert(**kwargs: Any) -> Alert:
             "es": ("Huelga el viernes", "Nos vemos en la puerta a las 7am."),
         },
     )
-    alert = alerts.create(texts=texts, urgent=kwargs.pop("urgent", True), **kwargs)
+    alert = compose.create(texts=texts, urgent=kwargs.pop("urgent", True), **kwargs)
     db.session.commit()
     return alert
 

@@ -6,19 +6,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from organize import alerts, broadcast, messaging, privacy, reconcile, subscribers
+from organize import privacy, subscribers
+from organize.alerts import compose, fanout, reconcile
 from organize.extensions import db
-from organize.jobs import QueueUnavailable
 from organize.models import Alert, Delivery, Subscriber
+from organize.outbound import messaging
+from organize.outbound.jobs import QueueUnavailable
 from tests.alerts.conftest import add_subscribers, make_alert, number, zone_where_it_is
 
 
 def deliveries(alert_id: int) -> dict[str, int]:
-    return alerts.progress(alert_id=alert_id)
+    return compose.progress(alert_id=alert_id)
 
 
 def send(alert: Alert) -> None:
-    assert broadcast.send(alert=alert, actor=None)
+    assert fanout.send(alert=alert, actor=None)
 
 
 def after_sending_to(monkeypatch, to: str, action) -> None:
@@ -42,7 +44,7 @@ def stop_from(i: int):
 
 
 def cancel(alert_id: int):
-    return lambda: alerts.cancel(alert=db.session.get(Alert, alert_id), actor=None)
+    return lambda: compose.cancel(alert=db.session.get(Alert, alert_id), actor=None)
 
 
 def test_every_subscriber_gets_exactly_one_message_in_their_language(sender, fake_twilio):
@@ -66,10 +68,10 @@ def test_running_broadcast_again_adds_nothing(sender, fake_twilio):
     add_subscribers(10)
     alert = make_alert()
     send(alert)
-    assert broadcast.broadcast(alert.id) == 0  # the alert is finished: nothing to do
+    assert fanout.broadcast(alert.id) == 0  # the alert is finished: nothing to do
     alert.status = "sending"
     db.session.commit()
-    broadcast.broadcast(alert.id)
+    fanout.broadcast(alert.id)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 10
     assert sum(fake_twilio.counts_by_recipient().values()) == 10
 
@@ -77,8 +79,8 @@ def test_running_broadcast_again_adds_nothing(sender, fake_twilio):
 def test_pressing_send_twice_broadcasts_once(sender, fake_twilio):
     add_subscribers(5)
     alert = make_alert()
-    assert broadcast.send(alert=alert, actor=None)
-    assert not broadcast.send(alert=alert, actor=None)
+    assert fanout.send(alert=alert, actor=None)
+    assert not fanout.send(alert=alert, actor=None)
     assert sum(fake_twilio.counts_by_recipient().values()) == 5
 
 
@@ -213,7 +215,7 @@ def test_reconciler_settles_deliveries_left_by_a_dead_worker(sender, fake_twilio
     sender.config.update(SEND_LEASE_SECONDS=60)
     add_subscribers(2)
     alert = make_alert()
-    assert alerts.claim_for_sending(alert=alert, actor=None)
+    assert compose.claim_for_sending(alert=alert, actor=None)
     alert.fanned_out_at = datetime.now(UTC)
     db.session.commit()
     claimed = datetime.now(UTC) - timedelta(minutes=5)
@@ -245,7 +247,7 @@ def test_redis_down_when_pressing_send_keeps_the_alert_a_draft(app_factory):
         add_subscribers(2)
         alert = make_alert()
         with pytest.raises(QueueUnavailable):
-            broadcast.send(alert=alert, actor=None)
+            fanout.send(alert=alert, actor=None)
         db.session.expire_all()
         assert db.session.get(Alert, alert.id).status == "draft"
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 0
@@ -278,7 +280,7 @@ def test_no_subscriber_number_in_the_database_logs_or_redis_after_a_broadcast(
     caplog.set_level(logging.DEBUG)
     add_subscribers(5)
     send(make_alert(rsvp=True))
-    from organize import texts
+    from organize.outbound import texts
 
     texts.queue_text(e164=number(3), body="copy of a topic")  # a queued one-off text too
     assert len(fake_twilio.counts_by_recipient()) == 5

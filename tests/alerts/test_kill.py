@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import Flask
 from rq.scheduler import RQScheduler
 
-from organize import alerts, broadcast
+from organize.alerts import compose, fanout
 from organize.extensions import db
 from organize.models import Alert
 from tests.alerts.conftest import add_subscribers, make_alert, number
@@ -164,10 +164,10 @@ def test_worker_killed_mid_broadcast_every_subscriber_gets_exactly_one(
     workers = Workers(env, tmp_path / "workers.log")
     try:
         first = workers.start()
-        assert broadcast.send(alert=alert, actor=None)
+        assert fanout.send(alert=alert, actor=None)
         wait_for(lambda: len(fake_twilio.messages) >= 300, 40, "300 messages", workers.tail)
         workers.kill(first)
-        before = alerts.progress(alert_id=alert.id)
+        before = compose.progress(alert_id=alert.id)
         sent_before = len(fake_twilio.messages)
         assert 300 <= sent_before < 2000
         assert before.get("sending"), before  # the dead work-horse left claimed deliveries
@@ -181,7 +181,7 @@ def test_worker_killed_mid_broadcast_every_subscriber_gets_exactly_one(
     counts = fake_twilio.counts_by_recipient()
     assert set(counts) == {number(i) for i in range(2000)}
     assert {n: c for n, c in counts.items() if c != 1} == {}
-    assert alerts.progress(alert_id=alert.id) == {"sent": 2000}
+    assert compose.progress(alert_id=alert.id) == {"sent": 2000}
 
 
 def test_provider_errors_and_timeouts_through_a_real_worker(
@@ -204,7 +204,7 @@ def test_provider_errors_and_timeouts_through_a_real_worker(
     workers = Workers(env, tmp_path / "workers.log")
     try:
         workers.start()
-        assert broadcast.send(alert=alert, actor=None)
+        assert fanout.send(alert=alert, actor=None)
         wait_for(lambda: _status(alert.id) == "sent", 60, "the alert to finish", workers.tail)
     finally:
         workers.kill_all()
@@ -212,4 +212,4 @@ def test_provider_errors_and_timeouts_through_a_real_worker(
     assert len(counts) == 300
     assert {n: c for n, c in counts.items() if c != 1} == {}
     assert {code for _to, _status, code in fake_twilio.refused} == {20429, 20500}
-    assert alerts.progress(alert_id=alert.id) == {"sent": 300}
+    assert compose.progress(alert_id=alert.id) == {"sent": 300}

@@ -4,8 +4,8 @@ import itertools
 
 import pytest
 
-from organize import throttle
-from organize.quiet import next_allowed, zone_for
+from organize.alerts import throttle
+from organize.alerts.quiet import next_allowed, zone_for
 
 
 @pytest.mark.parametrize("backend", ["redis", "local"])

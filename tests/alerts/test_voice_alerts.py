@@ -5,10 +5,10 @@ from xml.etree import ElementTree
 import sqlalchemy as sa
 from twilio.request_validator import RequestValidator
 
-from organize import alerts, broadcast
+from organize.alerts import compose, fanout
 from organize.extensions import db
 from organize.models import Delivery
-from organize.webhooks import DEV_AUTH_TOKEN
+from organize.plumbing.webhooks import DEV_AUTH_TOKEN
 from tests.alerts.conftest import add_subscribers, make_alert
 
 
@@ -22,7 +22,7 @@ def test_voice_alert_calls_speak_the_alert_and_count_rsvps(sender, fake_twilio):
     sender.config.update(TWILIO_AUTH_TOKEN=DEV_AUTH_TOKEN)  # the fake signs nothing; we do
     add_subscribers(2, locale="es")
     alert = make_alert(channel="voice", rsvp=True)
-    assert broadcast.send(alert=alert, actor=None)
+    assert fanout.send(alert=alert, actor=None)
     assert len(fake_twilio.calls) == 2
     call = fake_twilio.calls[0]
     assert call["url"].startswith("https://organize.example.org/voice/alert/")
@@ -42,22 +42,22 @@ def test_voice_alert_calls_speak_the_alert_and_count_rsvps(sender, fake_twilio):
     delivery = db.session.scalar(sa.select(Delivery).where(Delivery.provider_sid == call["sid"]))
     assert delivery.status == "answered"
     assert delivery.rsvp_at is not None
-    assert alerts.progress(alert_id=alert.id) == {"answered": 1, "sent": 1}
+    assert compose.progress(alert_id=alert.id) == {"answered": 1, "sent": 1}
 
 
 def test_no_answer_and_busy_are_recorded(sender, fake_twilio):
     sender.config.update(TWILIO_AUTH_TOKEN=DEV_AUTH_TOKEN)
     add_subscribers(2)
     alert = make_alert(channel="voice")
-    broadcast.send(alert=alert, actor=None)
+    fanout.send(alert=alert, actor=None)
     client = sender.test_client()
     for call, status in zip(fake_twilio.calls, ["no-answer", "busy"], strict=True):
         signed(client, "/voice/alert-status", {"CallSid": call["sid"], "CallStatus": status})
-    assert alerts.progress(alert_id=alert.id) == {"no-answer": 1, "busy": 1}
+    assert compose.progress(alert_id=alert.id) == {"no-answer": 1, "busy": 1}
 
 
 def test_both_channels_text_and_call(sender, fake_twilio):
     add_subscribers(3)
-    broadcast.send(alert=make_alert(channel="both"), actor=None)
+    fanout.send(alert=make_alert(channel="both"), actor=None)
     assert sum(fake_twilio.counts_by_recipient().values()) == 3
     assert len(fake_twilio.calls) == 3

@@ -2,7 +2,7 @@ import pytest
 
 from organize import employers
 from organize.extensions import db
-from organize.text import fold, name_key
+from organize.plumbing.text import fold, name_key
 from tests.factories import make_employer
 
 

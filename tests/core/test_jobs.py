@@ -8,8 +8,8 @@ import pytest
 from flask import current_app
 
 from organize.extensions import rq
-from organize.jobs import QueueUnavailable, enqueue
-from organize.worker import AppWorker
+from organize.outbound.jobs import QueueUnavailable, enqueue
+from organize.outbound.worker import AppWorker
 from tests.conftest import TEST_REDIS_URL
 
 CALLS: list[int] = []
@@ -58,13 +58,13 @@ def test_redis_down_is_reported_not_lost_silently(app_factory):
 
 @pytest.mark.skipif(not TEST_REDIS_URL, reason="needs TEST_REDIS_URL (CI runs it)")
 def test_the_worker_forks_a_work_horse_per_job_inside_the_app(app_factory, redis_client, tmp_path):
-    """`flask rq worker` is rq's forking worker with the app built once (organize.worker)."""
+    """`flask rq worker` is rq's forking worker with the app built once (outbound.worker)."""
     app = app_factory(REDIS_URL=TEST_REDIS_URL, RQ_ASYNC=True)
     out = tmp_path / "where"
     try:
         with app.app_context():
             where_am_i.enqueue(str(out))
-            worker = rq.make_worker()
+            worker = app.extensions["rq"].make_worker()
             assert isinstance(worker, AppWorker)
             assert worker.work(burst=True)
     finally:

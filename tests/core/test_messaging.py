@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from organize import messaging, privacy
+from organize import privacy
 from organize.extensions import db
 from organize.models import OutboxMessage
+from organize.outbound import messaging
 
 TO = "+17135550142"
 

@@ -2,8 +2,8 @@
 
 import logging
 
-from organize.logscrub import ScrubFilter, scrub
-from organize.ratelimit import limiter_key
+from organize.plumbing.logscrub import ScrubFilter, scrub
+from organize.plumbing.ratelimit import limiter_key
 from tests.factories import dump_database, make_employer
 from tests.htmltools import input_value
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from organize.segments import fits, measure, plain_spelling, smart_encode, split_pages
+from organize.outbound.segments import fits, measure, plain_spelling, smart_encode, split_pages
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_fits():
 
 
 def test_alphabet_agrees_with_the_gsm0338_codec():
-    from organize.segments import is_gsm7
+    from organize.outbound.segments import is_gsm7
 
     for code in range(0x20, 0x3000):
         char = chr(code)

@@ -2,9 +2,10 @@
 
 import sqlalchemy as sa
 
-from organize import privacy, subscribers, texts
+from organize import privacy, subscribers
 from organize.extensions import db
 from organize.models import PendingText
+from organize.outbound import texts
 
 TO = "+17135550142"
 

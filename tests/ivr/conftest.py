@@ -7,7 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 from twilio.request_validator import RequestValidator
 
-from organize.webhooks import DEV_AUTH_TOKEN
+from organize.plumbing.webhooks import DEV_AUTH_TOKEN
 
 BASE = "http://localhost"
 _sids = itertools.count(1)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from organize import recordings
 from organize.extensions import db
 from organize.models import PendingRecording, Review
+from organize.outbound import recordings
 from tests.ivr.conftest import Caller, signed_post
 
 STORY = "My boss Jorge Medina yells at us. Call him at 713-555-0187."

@@ -59,7 +59,7 @@ def test_signed_requests_always_get_twiml(seeded, client, path):
 def test_a_signature_for_another_url_is_refused(client):
     from twilio.request_validator import RequestValidator
 
-    from organize.webhooks import DEV_AUTH_TOKEN
+    from organize.plumbing.webhooks import DEV_AUTH_TOKEN
 
     other = RequestValidator(DEV_AUTH_TOKEN).compute_signature("http://localhost/voice/main", CALL)
     assert signed_post(client, "/voice/inbound", CALL, signature=other).status_code == 403

@@ -8,8 +8,8 @@ import pytest
 from flask.testing import FlaskClient
 from twilio.request_validator import RequestValidator
 
-from organize.segments import MAX_BODY, measure
-from organize.webhooks import DEV_AUTH_TOKEN
+from organize.outbound.segments import MAX_BODY, measure
+from organize.plumbing.webhooks import DEV_AUTH_TOKEN
 
 URL = "http://localhost/sms/inbound"
 _sids = itertools.count(1)

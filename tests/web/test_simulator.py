@@ -7,9 +7,9 @@ from xml.etree import ElementTree
 import pytest
 from twilio.request_validator import RequestValidator
 
-from organize import messaging
 from organize.extensions import db
-from organize.webhooks import DEV_AUTH_TOKEN
+from organize.outbound import messaging
+from organize.plumbing.webhooks import DEV_AUTH_TOKEN
 from tests.factories import dump_database, login, make_organizer
 
 PHONE = "+1 713 555 0142"

@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 import pytest
 from twilio.request_validator import RequestValidator
 
-from organize.webhooks import DEV_AUTH_TOKEN
+from organize.plumbing.webhooks import DEV_AUTH_TOKEN
 
 PARAMS = {"From": "+17135550142", "To": "+15005550006", "Body": "HELP", "MessageSid": "SM1"}
 

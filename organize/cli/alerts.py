@@ -8,10 +8,11 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from organize import alerts, broadcast, privacy, reconcile, subscribers
+from organize import privacy, subscribers
+from organize.alerts import compose, fanout, reconcile
 from organize.extensions import db
-from organize.jobs import QueueUnavailable
 from organize.models import Alert, Subscriber
+from organize.outbound.jobs import QueueUnavailable
 
 alerts_cli = AppGroup("alerts", help="Compose, send and follow action alerts.")
 
@@ -97,10 +98,10 @@ def create(
         texts[locale.strip()] = (named_titles.get(locale.strip(), title), text)
     audience = {"languages": languages, "regions": regions, "industries": industries, "tags": tags}
     try:
-        alert = alerts.create(
+        alert = compose.create(
             texts=texts, channel=channel, audience=audience, urgent=urgent, rsvp=rsvp
         )
-    except alerts.AlertError as exc:
+    except compose.AlertError as exc:
         raise click.ClickException(exc.message % exc.params if exc.params else exc.message) from exc
     db.session.commit()
     click.echo(alert.id)
@@ -111,13 +112,13 @@ def create(
 def send(alert_id: int) -> None:
     """Start sending (a second call does nothing)."""
     alert = _load(alert_id)
-    if not alerts.claim_for_sending(alert=alert, actor=None):
+    if not compose.claim_for_sending(alert=alert, actor=None):
         db.session.rollback()
         click.echo(f"alert {alert_id} is {alert.status}; nothing to do")
         return
     db.session.commit()
     try:
-        broadcast.start(alert_id=alert.id)
+        fanout.start(alert_id=alert.id)
     except QueueUnavailable as exc:
         raise click.ClickException(
             "the job queue (Redis) is unavailable; nothing was sent"
@@ -130,8 +131,8 @@ def send(alert_id: int) -> None:
 def cancel(alert_id: int) -> None:
     """Cancel; deliveries not yet claimed are skipped."""
     try:
-        count = alerts.cancel(alert=_load(alert_id), actor=None)
-    except alerts.AlertError as exc:
+        count = compose.cancel(alert=_load(alert_id), actor=None)
+    except compose.AlertError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"cancelled; {count} deliveries will not be sent")
@@ -143,7 +144,7 @@ def cancel(alert_id: int) -> None:
 def status(alert_id: int, as_json: bool) -> None:
     """Counts per delivery status."""
     alert = _load(alert_id)
-    counts = alerts.progress(alert_id=alert_id)
+    counts = compose.progress(alert_id=alert_id)
     if as_json:
         click.echo(json.dumps({"alert": alert_id, "status": alert.status, "deliveries": counts}))
         return

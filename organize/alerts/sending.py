@@ -17,9 +17,12 @@ from typing import Any, cast
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from organize import messaging, privacy, throttle
+from organize import privacy
+from organize.alerts import throttle
+from organize.alerts.bodies import Bodies
 from organize.extensions import db
 from organize.models import Alert, Delivery, Subscriber
+from organize.outbound import messaging
 
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 200  # outcomes written per transaction (a default batch: once, at its end)
@@ -55,8 +58,6 @@ def _status_callback(path: str) -> str | None:
 
 def _prepare(ids: list[int]) -> tuple[list[Work], list[Outcome], dict[int, tuple[int, int]]]:
     """Plain rows for the claimed deliveries (columns, not ORM objects: a batch is hot code)."""
-    from organize.broadcast import Bodies
-
     rows = db.session.execute(
         sa.select(
             Delivery.id,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, request, session
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
 
 # Each language named in its own words, as a worker would look for it.
 LANGUAGE_NAMES = {

@@ -11,10 +11,11 @@ import logging
 import sqlalchemy as sa
 from rq import Retry
 
-from organize import messaging, privacy
+from organize import privacy
 from organize.extensions import db, rq
-from organize.jobs import QueueUnavailable, enqueue
 from organize.models import PendingText
+from organize.outbound import messaging
+from organize.outbound.jobs import QueueUnavailable, enqueue
 
 log = logging.getLogger(__name__)
 RETRY = Retry(max=5, interval=[10, 30, 60, 300, 900])

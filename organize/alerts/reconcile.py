@@ -12,41 +12,18 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from rq.job import Job as RQJob
-from rq.job import JobStatus
 
 from organize import privacy
-from organize.broadcast import Bodies, broadcast, enqueue_queued, finish_if_done
+from organize.alerts.bodies import Bodies
+from organize.alerts.fanout import broadcast, enqueue_queued, finish_if_done
+from organize.alerts.watch import schedule_reconciler
 from organize.extensions import db, rq
 from organize.models import Alert, Delivery, Subscriber
-
-RECONCILER_ID = "organize-reconcile"
-
-
-def ensure_reconciler() -> None:
-    """Schedule the reconciler one lease from now unless it is already waiting."""
-    if not current_app.config.get("REDIS_URL"):
-        return
-    connection = rq.queue.connection
-    try:
-        existing = RQJob.fetch(RECONCILER_ID, connection=connection)
-        if existing.get_status(refresh=True) in {JobStatus.SCHEDULED, JobStatus.QUEUED}:
-            return
-    except Exception:  # noqa: S110 - NoSuchJobError and friends: schedule a fresh one
-        pass
-    _schedule()
-
-
-def _schedule() -> None:
-    """The reconciler, one lease from now (one job id: scheduling it again replaces it)."""
-    lease = int(current_app.config["SEND_LEASE_SECONDS"])
-    rq.queue.enqueue_in(timedelta(seconds=lease), reconcile.func, job_id=RECONCILER_ID)
+from organize.outbound import messaging
 
 
 def _provider_has(delivery: Delivery, subscriber: Subscriber, body: str) -> str | None:
     """The SID of a message this delivery already produced at the provider, if any."""
-    from organize import messaging
-
     if not body or delivery.claimed_at is None:
         return None
     e164 = privacy.decrypt(subscriber.phone_cipher)
@@ -139,4 +116,4 @@ def _queue_is_empty() -> bool:
 
 def _reschedule() -> None:
     if current_app.config.get("REDIS_URL"):
-        _schedule()
+        schedule_reconciler()

@@ -13,13 +13,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from organize import employers, organizers, resources, reviews, rights
-from organize.cli_alerts import alerts_cli, import_subscribers
+from organize.cli.alerts import alerts_cli, import_subscribers
 from organize.extensions import db
-from organize.i18n import TRANSLATIONS_DIR
 from organize.models import ROLES, Employer, Organizer
+from organize.plumbing.i18n import TRANSLATIONS_DIR
 
-SEED_DIR = Path(__file__).resolve().parent / "seed"
-ROOT = Path(__file__).resolve().parent.parent
+SEED_DIR = Path(__file__).resolve().parents[1] / "seed"
+ROOT = Path(__file__).resolve().parents[2]
 translate = AppGroup("translate", help="Manage the message catalogs.")
 
 

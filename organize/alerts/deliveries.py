@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from organize import messaging
 from organize.extensions import db
 from organize.models import Alert, Delivery, Subscriber
+from organize.outbound import messaging
 
 # Rank of each status; a callback that would lower it (they can arrive out of order) is ignored.
 RANK = {

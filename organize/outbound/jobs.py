@@ -40,6 +40,6 @@ def enqueue(job: Job, *args: Any, **kwargs: Any) -> None:
         raise QueueUnavailable(name) from exc
 
 
-# Jobs live in the modules whose work they do; they are imported here so a worker that imports
-# `organize.jobs` knows them all. Arguments are ids and ciphertexts, never a raw number: RQ keeps
-# job arguments in Redis.
+# Jobs live in the modules whose work they do (`organize.alerts.fanout`, `outbound.texts` …);
+# RQ finds them by their dotted path. Arguments are ids and ciphertexts, never a raw number: RQ
+# keeps job arguments in Redis.

@@ -15,10 +15,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from rq import Retry
 
-from organize import messaging
 from organize.extensions import db, rq
-from organize.jobs import QueueUnavailable, enqueue
 from organize.models import PendingRecording
+from organize.outbound import messaging
+from organize.outbound.jobs import QueueUnavailable, enqueue
 
 log = logging.getLogger(__name__)
 RETRY = Retry(max=5, interval=[10, 30, 60, 300, 900])

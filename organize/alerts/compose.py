@@ -1,4 +1,5 @@
-"""Alerts: compose, estimate, send (once), cancel, progress. The fan-out is in broadcast.py."""
+"""Alerts: compose, estimate, claim for sending (once), cancel, progress. The fan-out is in
+`organize.alerts.fanout`."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -8,10 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from organize import audit
+from organize.alerts.bodies import sms_text
 from organize.extensions import db
-from organize.i18n import N_
 from organize.models import ALERT_CHANNELS, Alert, AlertTranslation, Delivery, Organizer, Subscriber
-from organize.segments import MAX_BODY, measure
+from organize.outbound.segments import MAX_BODY, measure
+from organize.plumbing.i18n import N_
 
 FALLBACK_LOCALE = "en"
 AUDIENCE_KEYS = ("languages", "regions", "industries", "tags")
@@ -36,12 +38,6 @@ class LanguageEstimate:
     total_segments: int
     cost: float
     fallback: bool
-
-
-def sms_text(translation: AlertTranslation, *, rsvp: bool, rsvp_line: str) -> str:
-    """The body a subscriber receives: title, body and, for RSVP alerts, how to answer."""
-    text = f"{translation.title}\n{translation.body}".strip()
-    return f"{text}\n{rsvp_line}" if rsvp else text
 
 
 def validate_texts(texts: dict[str, tuple[str, str]]) -> None:

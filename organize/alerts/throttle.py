@@ -13,6 +13,8 @@ import time
 from flask import current_app
 from redis import Redis
 
+from organize.extensions import rq
+
 # KEYS[1]: bucket; ARGV: rate per second, capacity, tokens wanted. Returns milliseconds to wait.
 _RESERVE = """
 local rate, capacity, wanted = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -54,8 +56,6 @@ def _redis() -> Redis | None:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
-    from organize.extensions import rq
-
     return rq.queue.connection
 
 

@@ -3,9 +3,9 @@
 - `broadcast(alert_id)` pages through the audience by id (keyset: never the whole list in
   memory), inserts Delivery rows idempotently and enqueues batch jobs.
 - `send_batch(ids)` claims its deliveries in one UPDATE (queued → sending), takes tokens from the
-  shared bucket, sends with bounded concurrency (`organize.sending`: opt-outs and cancels
+  shared bucket, sends with bounded concurrency (`organize.alerts.sending`: opt-outs and cancels
   re-checked per chunk), and records the provider SIDs.
-- `organize.reconcile` settles what dead workers and lost jobs leave behind.
+- `organize.alerts.reconcile` settles what dead workers and lost jobs leave behind.
 All jobs take ids, re-load rows and are safe to run twice.
 """
 
@@ -15,17 +15,18 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy.dialects import postgresql, sqlite
 
-from organize import quiet
-from organize.alerts import sms_text
+from organize.alerts import quiet
+from organize.alerts.bodies import Bodies
+from organize.alerts.compose import audience_query, claim_for_sending, release
+from organize.alerts.sending import Outcome, send_claimed
+from organize.alerts.watch import ensure_reconciler
 from organize.extensions import db, rq
 from organize.models import Alert, Delivery, Organizer, Subscriber
-from organize.segments import measure
-from organize.sending import Outcome, send_claimed
+from organize.outbound.jobs import QueueUnavailable, enqueue
 
 log = logging.getLogger(__name__)
 PAGE = 1000
@@ -50,33 +51,6 @@ def _not_before(zone: str | None, alert: Alert, now: datetime) -> datetime | Non
     return quiet.next_allowed(now, zone, config["QUIET_HOURS_END"], config["QUIET_HOURS_START"])
 
 
-def rsvp_line(locale: str) -> str:
-    """The RSVP instruction in the subscriber's language."""
-    with force_locale(locale):
-        return _("Reply 1 if you can come.")
-
-
-class Bodies:
-    """Each locale's text of one alert and its segment count, worked out once per locale
-    (a page of a thousand subscribers has a handful of languages, not a thousand)."""
-
-    def __init__(self, alert: Alert) -> None:
-        self.alert = alert
-        self._known: dict[str, tuple[str, int]] = {}
-
-    def __call__(self, locale: str) -> tuple[str, int]:
-        """(body, segments) for a subscriber's locale; ("", 0) when the alert has no text."""
-        if locale not in self._known:
-            translation = self.alert.text_for(locale)
-            body = (
-                sms_text(translation, rsvp=self.alert.rsvp, rsvp_line=rsvp_line(locale))
-                if translation
-                else ""
-            )
-            self._known[locale] = (body, measure(body).count)
-        return self._known[locale]
-
-
 @rq.job
 def broadcast(alert_id: int) -> int:
     """Create the deliveries for an alert and enqueue their batches. Returns rows inserted."""
@@ -85,8 +59,6 @@ def broadcast(alert_id: int) -> int:
         _begin_scheduled(alert)
     if alert is None or alert.status != "sending":
         return 0
-    from organize.alerts import audience_query
-
     channels = ["sms", "voice"] if alert.channel == "both" else [alert.channel]
     now, last_id, inserted = datetime.now(UTC), 0, 0
     bodies = Bodies(alert)
@@ -127,8 +99,6 @@ def broadcast(alert_id: int) -> int:
     alert.fanned_out_at = alert.fanned_out_at or datetime.now(UTC)
     db.session.commit()
     finish_if_done(alert_id=alert.id)
-    from organize.reconcile import ensure_reconciler
-
     ensure_reconciler()
     return inserted
 
@@ -264,9 +234,6 @@ def send(*, alert: Alert, actor: Organizer | None) -> bool:
 
     Returns False when it was already sending (a double click). Raises QueueUnavailable.
     """
-    from organize.alerts import claim_for_sending, release
-    from organize.jobs import QueueUnavailable
-
     if not claim_for_sending(alert=alert, actor=actor):
         db.session.rollback()
         return False
@@ -286,10 +253,6 @@ def start(*, alert_id: int) -> None:
 
     Raises QueueUnavailable when Redis cannot take it; the caller puts the alert back.
     """
-    from redis.exceptions import RedisError
-
-    from organize.jobs import QueueUnavailable, enqueue
-
     alert = db.session.get(Alert, alert_id)
     if alert is None:
         return
@@ -299,8 +262,6 @@ def start(*, alert_id: int) -> None:
                 broadcast.enqueue_at(alert.send_at, alert_id)
             else:
                 broadcast.enqueue(alert_id)
-            from organize.reconcile import ensure_reconciler
-
             ensure_reconciler()
         except RedisError as exc:
             raise QueueUnavailable("broadcast") from exc
