@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from flask import current_app
+from rq.utils import import_attribute
 
 from organize.extensions import rq
 from organize.outbound.jobs import QueueUnavailable, enqueue
-from organize.outbound.worker import AppWorker
+from organize.outbound.worker import LEGACY_JOB_PATHS, AppJob, AppWorker
 from tests.conftest import TEST_REDIS_URL
 
 CALLS: list[int] = []
@@ -72,3 +73,22 @@ def test_the_worker_forks_a_work_horse_per_job_inside_the_app(app_factory, redis
     pid, name = out.read_text().split()
     assert int(pid) != os.getpid()
     assert name == app.name
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(LEGACY_JOB_PATHS.items()))
+def test_jobs_queued_under_last_releases_paths_still_run(redis_client, old, new):
+    """A job queued before the regrouping names `organize.broadcast.…`; the worker's job class
+    finds it under its new name, and that name is a real job."""
+    job = AppJob.create(old, args=(1,), connection=redis_client)
+    job.save()
+    fetched = AppJob.fetch(job.id, connection=redis_client)
+    assert fetched.func_name == old
+    assert fetched.func is import_attribute(new)
+    assert callable(fetched.func)
+
+
+def test_a_job_under_an_unknown_old_path_fails_loudly(redis_client):
+    """Only the listed paths are mapped: anything else is rq's own import error, not a guess."""
+    job = AppJob.create("organize.nothing_here.job", connection=redis_client)
+    with pytest.raises((AttributeError, ImportError, ValueError)):
+        _ = job.func
