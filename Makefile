@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint catalogs db seed bench clean
+.PHONY: run test lint catalogs db seed bench clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ seed: db
 
 run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production on one machine: refuses to start without the production settings (it names the
+# missing ones), migrates, then runs the Procfile (web, worker, cron) with honcho. Installs
+# nothing: see README, "Deploy on one Debian server".
+serve:
+	$(BIN)/python -m organize.ops.serve
 
 test: catalogs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

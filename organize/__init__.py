@@ -55,7 +55,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """Blueprints are imported here, so importing the package stays cheap and side-effect free."""
     import ivr
+    import ivr.hours
     import sms
+    import sms.keywords
+    from organize import ops
     from organize.extensions import csrf
     from organize.web import console_alerts, errors, organizer, public, simulator, templating
 
@@ -70,3 +73,9 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(ivr.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(ivr.bp)
+    ops.install(  # health, metrics, Sentry, retention, `flask doctor`, `flask keys`
+        app,
+        classify=sms.keywords.match,
+        intents=sms.keywords.KEYWORDS,
+        parse_hours=ivr.hours.parse,
+    )

@@ -97,6 +97,10 @@ def defaults(production: bool) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Operations (organize/ops): retention, metrics, error tracking.
+        "DELIVERY_RETENTION_DAYS": 30,
+        "METRICS_TOKEN": None,
+        "SENTRY_DSN": None,
     }
 
 
@@ -137,6 +141,9 @@ ENV_TYPES: dict[str, type] = {
     "HOTLINE_HOURS": str,
     "ENABLE_SIMULATOR": bool,
     "MAX_CONTENT_LENGTH": int,
+    "DELIVERY_RETENTION_DAYS": int,
+    "METRICS_TOKEN": str,
+    "SENTRY_DSN": str,
     "SECRET_KEY": str,
     "PHONE_HASH_KEY": str,
     "ENCRYPTION_KEY": str,

@@ -14,6 +14,7 @@ from organize.models.employers import Employer, EmployerAlias
 from organize.models.organizers import ROLES, AuditEvent, Organizer
 from organize.models.outbound import OutboxMessage, PendingRecording, PendingText
 from organize.models.resources import RESOURCE_KINDS, Resource
+from organize.models.retention import DeliveryTally
 from organize.models.reviews import CHANNELS, FLAG_FIELDS, RATING_FIELDS, STATUSES, Review
 from organize.models.rights import RightsTopic, RightsTranslation
 from organize.models.subscribers import (
@@ -43,6 +44,7 @@ __all__ = [
     "Contact",
     "Conversation",
     "Delivery",
+    "DeliveryTally",
     "Employer",
     "EmployerAlias",
     "InboundMessage",

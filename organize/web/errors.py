@@ -5,8 +5,12 @@ import logging
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from organize.extensions import db
 from organize.plumbing.logscrub import stack
 
 log = logging.getLogger(__name__)
@@ -53,8 +57,34 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
     return _page(500, _("Something went wrong"), _("Please try again in a moment."))
 
 
+RETRY_AFTER_SECONDS = 30
+
+
+def handle_database_down(error: SQLAlchemyError) -> tuple[str, int, dict[str, str]]:
+    """The database is unreachable, refused us or its pool ran dry: a 503 in the visitor's
+    language, with Retry-After. The webhooks catch these themselves and keep answering TwiML."""
+    if request.blueprint in {"sms", "voice"}:
+        raise error
+    log.error("database unavailable on %s: %s", request.path, type(error).__name__)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass  # the connection is gone; the pool replaces it
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    title = _("We are having trouble")
+    message = _("This page is not available right now. Please try again in a few minutes.")
+    try:
+        page, status = _page(503, title, message)
+    except Exception:  # the page itself needs something that is down: say it plainly
+        title, message = escape(title), escape(message)
+        page, status = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{message}", 503
+    return page, status, headers
+
+
 def init_errors(app: Flask) -> None:
     """Register the handlers."""
+    for outage in (OperationalError, InterfaceError, PoolTimeout):  # not IntegrityError: a bug
+        app.register_error_handler(outage, handle_database_down)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     if not app.testing:

@@ -1,0 +1,47 @@
+"""gunicorn settings for production (`gunicorn -c gunicorn.conf.py wsgi:app`; the Procfile uses it).
+
+Sized for a 2-core server shared with PostgreSQL, Redis and the RQ workers: two processes with a
+few threads each, because a webhook spends most of its time waiting on the database and Redis.
+Override with GUNICORN_WORKERS / GUNICORN_THREADS / BIND without editing this file.
+"""
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")  # the reverse proxy is the only way in
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+# Twilio gives a webhook 15 s in all: a request still running after 20 s is lost anyway.
+timeout = 20
+graceful_timeout = 20  # SIGTERM: requests in flight finish, then the workers exit
+keepalive = 5  # the proxy keeps connections open to us
+max_requests = 5000  # recycle workers now and then (slow leaks in libraries)
+max_requests_jitter = 500
+# Built once in the master and shared by the forked workers (copy-on-write); connections are
+# never inherited (see post_fork).
+preload_app = True
+# No access log: it would hold client addresses (promise 1). Errors still go to stderr,
+# through organize.plumbing.logscrub.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+forwarded_allow_ips = "127.0.0.1,::1"
+proc_name = "organize-web"
+
+
+def post_fork(server: object, worker: object) -> None:
+    """Drop database connections the master may have opened while loading the app."""
+    import wsgi  # already imported in the master (preload_app)
+    from organize.extensions import db
+
+    with wsgi.app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+
+
+def child_exit(server: object, worker: object) -> None:
+    """Prometheus multi-process mode: a dead worker's live gauges must not linger."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -1,0 +1,131 @@
+"""Keep data only as long as it is needed (issue 16), on a schedule.
+
+- Deliveries older than `DELIVERY_RETENTION_DAYS` (30) are rolled up into per-alert counts
+  (`DeliveryTally`: alert, channel, status, count) and deleted, so a seized server does not list
+  who received which strike alert. Only settled deliveries go (never `queued` or `sending`).
+- Expired conversation state and replay entries are purged by the hooks in `PURGES`. The
+  defaults purge the current tables (`conversation` past `expires_at`, `inbound_message` past
+  the replay window); a channel that moves that state elsewhere (Redis with TTLs) replaces or
+  extends the list with `register_purge`.
+
+`sweep()` runs them all; `flask retention sweep` runs it by hand, and the RQ cron (the
+Procfile's `cron` process) runs it every RETENTION_INTERVAL_SECONDS.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from organize.extensions import db, rq
+from organize.models import Conversation, Delivery, DeliveryTally, InboundMessage
+
+log = logging.getLogger(__name__)
+RETENTION_INTERVAL_SECONDS = 3600
+REPLAY_WINDOW = timedelta(hours=1)  # a MessageSid's stored reply outlives Twilio's retries
+UNSETTLED = ("queued", "sending")
+ROLLUP_BATCH = 5000  # deliveries per transaction
+
+Purge = Callable[[datetime], int]
+PURGES: dict[str, Purge] = {}
+
+
+def register_purge(name: str, purge: Purge) -> None:
+    """Add (or replace) a purge: it gets "now" and returns how many entries it removed."""
+    PURGES[name] = purge
+
+
+def purge_conversations(now: datetime) -> int:
+    """Conversation rows past their expiry (they hold redacted drafts keyed by a number's hash)."""
+    result = db.session.execute(sa.delete(Conversation).where(Conversation.expires_at <= now))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def purge_replays(now: datetime) -> int:
+    """Replay-protection rows past the window (each ties a sender's hash to a reply)."""
+    cutoff = now - REPLAY_WINDOW
+    result = db.session.execute(
+        sa.delete(InboundMessage).where(InboundMessage.received_at < cutoff)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+register_purge("conversations", purge_conversations)
+register_purge("replays", purge_replays)
+
+
+def _settled_before(cutoff: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Delivery.status.not_in(UNSETTLED),
+        sa.func.coalesce(Delivery.sent_at, Delivery.updated_at) < cutoff,
+    )
+
+
+def roll_up_deliveries(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Count settled deliveries older than `older_than` into DeliveryTally, then delete them.
+    Works in batches; each batch is counted and deleted in one transaction (commits)."""
+    cutoff = (now or datetime.now(UTC)) - older_than
+    removed = 0
+    while True:
+        ids = db.session.scalars(
+            sa.select(Delivery.id)
+            .where(_settled_before(cutoff))
+            .order_by(Delivery.id)
+            .limit(ROLLUP_BATCH)
+        ).all()
+        if not ids:
+            return removed
+        counts = db.session.execute(
+            sa.select(Delivery.alert_id, Delivery.channel, Delivery.status, sa.func.count())
+            .where(Delivery.id.in_(ids))
+            .group_by(Delivery.alert_id, Delivery.channel, Delivery.status)
+        ).all()
+        for alert_id, channel, status, count in counts:
+            _add_to_tally(alert_id, channel, status, int(count))
+        db.session.execute(sa.delete(Delivery).where(Delivery.id.in_(ids)))
+        db.session.commit()
+        removed += len(ids)
+
+
+def _add_to_tally(alert_id: int, channel: str, status: str, count: int) -> None:
+    tally = db.session.scalar(
+        sa.select(DeliveryTally).where(
+            DeliveryTally.alert_id == alert_id,
+            DeliveryTally.channel == channel,
+            DeliveryTally.status == status,
+        )
+    )
+    if tally is None:
+        tally = DeliveryTally(alert_id=alert_id, channel=channel, status=status, count=0)
+        db.session.add(tally)
+    tally.count += count
+    tally.updated_at = datetime.now(UTC)
+    db.session.flush()
+
+
+def tallies(*, alert_id: int) -> dict[str, int]:
+    """Rolled-up counts of an alert by status (to add to what `compose.progress` counts)."""
+    rows = db.session.execute(
+        sa.select(DeliveryTally.status, sa.func.sum(DeliveryTally.count))
+        .where(DeliveryTally.alert_id == alert_id)
+        .group_by(DeliveryTally.status)
+    ).all()
+    return {status: int(total) for status, total in rows}
+
+
+@rq.job
+def sweep() -> dict[str, int]:
+    """Every retention rule, once. Idempotent: a second run finds nothing left to do."""
+    now = datetime.now(UTC)
+    days = int(current_app.config["DELIVERY_RETENTION_DAYS"])
+    done = {"deliveries": roll_up_deliveries(older_than=timedelta(days=days), now=now)}
+    for name, purge in PURGES.items():
+        done[name] = purge(now)
+        db.session.commit()
+    log.info("retention sweep: %s", done)
+    return done
+
+
+sweep.cron_register(RETENTION_INTERVAL_SECONDS)
