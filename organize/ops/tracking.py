@@ -1,8 +1,10 @@
 """Errors to Sentry, optionally (`SENTRY_DSN`), with nothing personal in them.
 
-`send_default_pii` is off, local variables are not sent, request bodies, cookies and headers are
-dropped, and every string left in the event passes through the log scrubber (numbers and IP
-addresses masked) before it leaves the process: an exception's message may quote a number.
+Nothing personal is collected: `data_collection` (which supersedes `send_default_pii` in
+sentry-sdk 2.x; the old flag's default is off too) has every category turned off, so no user,
+cookies, headers, bodies, query strings or local variables. `before_send` drops what is left of
+the request but its method and URL, then passes every string in the event through the log
+scrubber (numbers and IP addresses masked): an exception's message may quote a number.
 """
 
 from collections.abc import Callable
@@ -51,11 +53,21 @@ def install(app: Flask, *, transport: Any = None) -> Callable[[], None] | None:
     options: dict[str, Any] = {}
     if transport is not None:
         options["transport"] = transport
+    off: Any = {"mode": "off"}
+    collect: Any = {  # send_default_pii=False, in the SDK's newer words
+        "user_info": False,
+        "cookies": off,
+        "http_headers": {"request": off},
+        "http_bodies": [],
+        "url_query_params": off,
+        "database_query_data": False,
+        "queues": False,
+        "stack_frame_variables": False,
+    }
     sentry_sdk.init(
         dsn=dsn,
         environment=app.config["ENV_NAME"],
-        send_default_pii=False,
-        include_local_variables=False,
+        data_collection=collect,
         max_request_body_size="never",
         before_send=scrub_event,  # type: ignore[arg-type]
         before_breadcrumb=lambda crumb, hint: _scrubbed(crumb),
