@@ -79,7 +79,7 @@ class Service:
 
     def start(self) -> None:
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(  # noqa: S603 - our interpreter, our module
+            self.proc = subprocess.Popen(
                 [sys.executable, "-m", "organize.ops.serve"],
                 cwd=ROOT,
                 env=self.env,
