@@ -28,6 +28,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    values,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import REGISTRY, Collector
@@ -37,6 +38,17 @@ from organize.models import Delivery
 from organize.models.alerts import DELIVERY_STATUSES
 
 bp = Blueprint("ops_metrics", __name__)
+
+
+def _process_key() -> str:
+    """Whose files a process writes its counters to. An RQ work-horse (one per job, one at a
+    time per worker) writes to its worker's, so a job does not leave files of its own behind
+    in PROMETHEUS_MULTIPROC_DIR; other processes write to their own (by pid)."""
+    return os.environ.get("RQ_WORKER_ID") or str(os.getpid())
+
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # before any metric below is made
+    values.ValueClass = values.MultiProcessValue(process_identifier=_process_key)
 
 CHANNELS = {"sms": "sms", "voice": "voice"}  # blueprint → channel label
 BUCKETS = ("sms", "calls")
