@@ -49,6 +49,7 @@ def test_each_problem_is_named(app_factory):
         TWILIO_FROM="+1 555 123",
         HOTLINE_NUMBER="+15125550188",
         HOTLINE_HOURS="weekdays, nine to five",
+        REDIS_URL=None,
     )
     with app.app_context():
         findings = doctor.run(parse_hours=app.extensions["ops"]["parse_hours"])
