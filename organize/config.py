@@ -171,9 +171,7 @@ def language_codes(codes: list[str]) -> list[str]:
     for code in codes:
         known = normalize(code)
         if known is None:
-            raise ConfigError(
-                f"Unknown language {code!r}: use one of {', '.join(LANGUAGE_NAMES)}"
-            )
+            raise ConfigError(f"Unknown language {code!r}: use one of {', '.join(LANGUAGE_NAMES)}")
         if known not in found:
             found.append(known)
     return found

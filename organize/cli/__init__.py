@@ -141,6 +141,7 @@ def seed_resources() -> int:
             languages=list(row.get("languages", [])),
             description_en=row.get("description_en", ""),
             description_es=row.get("description_es", ""),
+            texts=dict(row.get("texts", {})),
         )
     return len(rows)
 
