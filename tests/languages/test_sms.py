@@ -8,7 +8,8 @@ from organize import subscribers
 from organize.plumbing.text import fold
 from organize.privacy import phone as phone_of
 from sms.keywords import WORDS, match
-from tests.languages.conftest import LANGUAGES, MAIN_MENU, WORDS as SAID, seed_topics
+from tests.languages.conftest import LANGUAGES, MAIN_MENU, seed_topics
+from tests.languages.conftest import WORDS as SAID
 from tests.languages.detect import language_of, marker, translated
 
 
@@ -60,7 +61,8 @@ def test_own_yes_word_confirms_a_signup(app, phone, locale, yes):
     assert language_of(asked) == locale
     done = phone.send(yes) or ""
     found = subscribers.get(phone_hash=phone_of(phone.number).hash)
-    assert found is not None and found.status == "active", done
+    assert found is not None, done
+    assert found.status == "active", done
     assert found.locale == locale
     assert language_of(done) == locale
 

@@ -29,9 +29,13 @@ def test_topic_page_is_in_the_language_and_drafts_say_so(client, seeded, locale)
     html = client.get(f"/rights/{topic['slug']}?lang={locale}").get_data(as_text=True)
     assert f'<html lang="{locale}">' in html
     assert topic[locale]["title"] in html
-    note = translated(locale, "This translation is a draft: a native speaker has not checked it yet.")
+    note = translated(
+        locale, "This translation is a draft: a native speaker has not checked it yet."
+    )
     assert (note in html) == bool(topic[locale].get("draft"))
-    assert translated(locale, "This topic is not translated yet; here it is in English.") not in html
+    assert (
+        translated(locale, "This topic is not translated yet; here it is in English.") not in html
+    )
 
 
 @pytest.mark.parametrize("locale", LANGUAGES)
