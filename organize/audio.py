@@ -97,6 +97,7 @@ VOICE_FALLBACK_LOCALE = "en"  # a locale with neither a catalog voice nor VOICE_
 # espeak-ng voices for `audio synthesize` (its `--voices` list names them).
 ESPEAK_VOICES = {"ht": "ht", "en": "en-us", "es": "es-419", "fr": "fr-fr", "zh": "cmn", "tl": "fil"}
 MANIFEST = "synthesized.json"
+SELF_SERVED = "/voice/audio"  # ivr serves AUDIO_DIR here when AUDIO_BASE_URL is unset
 
 
 def say_languages() -> dict[str, str]:
@@ -124,18 +125,19 @@ def _known_key(stem: str) -> bool:
     return stem in PROMPT_KEYS or stem.startswith("topic-")
 
 
+def base_url() -> str:
+    """Where recordings are published: AUDIO_BASE_URL, else this app itself (the voice
+    blueprint serves AUDIO_DIR at /voice/audio, under PUBLIC_URL when it is set)."""
+    configured = current_app.config.get("AUDIO_BASE_URL")
+    if configured:
+        return str(configured).rstrip("/")
+    return str(current_app.config.get("PUBLIC_URL") or "").rstrip("/") + SELF_SERVED
+
+
 def recorded(locale: str) -> dict[str, str]:
-    """Recording key → public URL of its recording in `locale`; empty without AUDIO_BASE_URL."""
-    base = current_app.config.get("AUDIO_BASE_URL")
-    folder = audio_dir() / locale
-    if not base or not folder.is_dir():
-        return {}
-    root = str(base).rstrip("/")
-    return {
-        path.stem: f"{root}/{locale}/{path.name}"
-        for path in folder.iterdir()
-        if path.suffix == EXTENSION and _known_key(path.stem)
-    }
+    """Recording key → public URL of its recording in `locale` (none when there are none)."""
+    root = base_url()
+    return {key: f"{root}/{locale}/{key}{EXTENSION}" for key in sorted(_on_disk(locale))}
 
 
 def needs_recordings(locale: str) -> bool:
@@ -155,7 +157,7 @@ def missing() -> dict[str, list[str]]:
     topics = rights.topics(locale="en")
     for locale in current_app.config["LANGUAGES"]:
         lacking: list[str] = []
-        have = recorded(locale) if current_app.config.get("AUDIO_BASE_URL") else _on_disk(locale)
+        have = _on_disk(locale)
         if needs_recordings(locale):
             lacking += [f"prompt {key}" for key in wanted_prompts() if key not in have]
         for view in topics:
@@ -171,7 +173,7 @@ def missing() -> dict[str, list[str]]:
 
 def _on_disk(locale: str) -> set[str]:
     folder = audio_dir() / locale
-    if not folder.is_dir():
+    if locale not in current_app.config["LANGUAGES"] or not folder.is_dir():
         return set()
     return {p.stem for p in folder.iterdir() if p.suffix == EXTENSION and _known_key(p.stem)}
 

@@ -112,3 +112,20 @@ def test_language_menu_plays_the_kreyol_option_when_recorded(recorded_app):
     plays = [p.text for p in root.find("./Gather").iter("Play")]
     assert plays == [f"{BASE}/ht/language_option.mp3"]
     assert "es-MX" in {s.attrib["language"] for s in root.iter("Say")}  # Español, in Spanish
+
+
+def test_without_a_cdn_the_app_serves_its_own_recordings(app_factory, tmp_path):
+    (tmp_path / "ht").mkdir()
+    (tmp_path / "ht" / "main_menu.mp3").write_bytes(b"ID3 kreyol")
+    app = app_factory(AUDIO_DIR=str(tmp_path))
+    from tests.ivr.conftest import Caller
+
+    client = app.test_client()
+    root = _choose(Caller(client), app, "ht")
+    # Under PUBLIC_URL when set; here, relative to the webhook (Twilio resolves it so).
+    assert "/voice/audio/ht/main_menu.mp3" in [p.text for p in root.iter("Play")]
+    with client.get("/voice/audio/ht/main_menu.mp3") as served:
+        assert served.status_code == 200
+        assert served.data == b"ID3 kreyol"
+    assert client.get("/voice/audio/ht/..%2Fsecrets.json").status_code == 404
+    assert client.get("/voice/audio/xx/main_menu.mp3").status_code == 404
