@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint catalogs db seed bench clean serve
+.PHONY: run test lint catalogs db seed audio bench clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,16 @@ db: catalogs
 seed: db
 	$(FLASK) seed-demo --if-empty
 
-run: seed
+# Kreyòl has no Twilio voice: its recordings are synthesized with espeak-ng (never committed).
+audio: seed
+	@if command -v espeak-ng >/dev/null && command -v sox >/dev/null; then \
+		$(FLASK) audio synthesize --locale ht; \
+	else \
+		echo "Kreyòl recordings not built: install espeak-ng and sox" \
+		     "(apt-get install espeak-ng sox libsox-fmt-mp3), then run make audio."; \
+	fi
+
+run: audio
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production on one machine: refuses to start without the production settings (it names the

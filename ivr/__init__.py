@@ -6,7 +6,8 @@ Layout: `speak` (languages, voices, recordings) · `prompts` (the words) · `twi
 the routes). `organize.outbound.recordings` deletes recordings.
 """
 
+from ivr import synthesis  # noqa: F401 - adds `flask audio synthesize`
 from ivr.blueprint import bp
-from ivr.views import info, main, outbound, recorded, review, rights, story  # noqa: F401
+from ivr.views import info, main, media, outbound, recorded, review, rights, story  # noqa: F401
 
 __all__ = ["bp"]

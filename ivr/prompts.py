@@ -104,6 +104,7 @@ def line(key: str, **params: object) -> Line:
     return Line(TEXTS[key](**params), key=key)
 
 
-def option(title: str, digit: str) -> Line:
-    """'For <title>, press <digit>.' — never recorded: the title changes with the data."""
-    return Line(_("For %(title)s, press %(digit)s.", title=title, digit=digit))
+def option(title: str, digit: str, key: str | None = None) -> Line:
+    """'For <title>, press <digit>.' — `key` names its recording where one is made (a topic's
+    place in the rights menu is fixed by the topics' order)."""
+    return Line(_("For %(title)s, press %(digit)s.", title=title, digit=digit), key=key)

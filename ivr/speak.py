@@ -1,13 +1,15 @@
 """How the line speaks a language: plain data (`Voice`, `Line`) and the one place TwiML speaks.
 
-A caller's words come from the catalog of `Voice.say_locale` — the caller's own language, or,
-for a language without text-to-speech (Haitian Creole), `VOICE_FALLBACK_LOCALE` — unless a
-recording of the prompt exists in the caller's language, which is then played instead.
+A caller's words always come from the caller's own catalog (`Voice.say_locale`), and a
+recording of the prompt in that language is played when one exists. A language without a
+Twilio voice (Haitian Creole) is served by recordings (`flask audio synthesize` makes them);
+where one is still missing, its own words are read by the nearest voice (`VOICE_READ_AS`) —
+never another language's text, so a Kreyòl caller never hears Spanish or English.
 """
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from flask_babel import force_locale
@@ -48,18 +50,22 @@ def voice_for(locale: str) -> Voice:
     """The deployment's voice settings for a caller locale (read from config, with defaults)."""
     config = current_app.config
     languages = audio.say_languages()
-    fallback = str(config.get("VOICE_FALLBACK_LOCALE", audio.VOICE_FALLBACK_LOCALE))
-    say_locale = locale if locale in languages else fallback
-    if say_locale not in languages:
-        say_locale = "en"
     voices = dict(config.get("VOICE_VOICES") or audio.VOICE_VOICES)
     speech = dict(config.get("VOICE_SPEECH_LANGUAGES") or audio.VOICE_SPEECH_LANGUAGES)
+    read_as = dict(config.get("VOICE_READ_AS") or audio.VOICE_READ_AS)
+    if locale in languages:
+        language, voice = languages[locale], voices.get(locale)
+    elif locale in read_as and locale in config["LANGUAGES"]:
+        language, voice = read_as[locale]
+    else:  # not a language of this line: the deployment's fallback speaks for it
+        fallback = str(config.get("VOICE_FALLBACK_LOCALE") or audio.VOICE_FALLBACK_LOCALE)
+        return replace(voice_for(fallback if fallback in languages else "en"), locale=locale)
     return Voice(
         locale=locale,
-        say_locale=say_locale,
-        language=languages.get(say_locale, "en-US"),
-        speech_language=speech.get(locale) or speech.get(say_locale) or "en-US",
-        voice=voices.get(say_locale) or None,
+        say_locale=locale,
+        language=language,
+        speech_language=speech.get(locale) or language,
+        voice=voice or None,
         recordings=audio.recorded(locale),
     )
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 
+from organize.plumbing.i18n import LANGUAGE_NAMES, complete_languages, normalize
+
 SECRET_NAMES = ("SECRET_KEY", "PHONE_HASH_KEY", "ENCRYPTION_KEY")
 
 
@@ -56,8 +58,8 @@ def defaults(production: bool) -> dict[str, Any]:
         "ENV_NAME": "production" if production else "development",
         # Every channel's languages (SMS and voice speak all of them) …
         "LANGUAGES": ["en", "es", "zh", "tl", "ht"],
-        # … and those whose web pages are fully translated (the web switcher offers these).
-        "WEB_LANGUAGES": ["en", "es"],
+        # … and those the web offers: unset means every one whose catalog is complete.
+        "WEB_LANGUAGES": None,
         "DEFAULT_LOCALE": "en",
         "REDIS_URL": None,
         "TWILIO_ACCOUNT_SID": None,
@@ -170,6 +172,18 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return found
 
 
+def language_codes(codes: list[str]) -> list[str]:
+    """Configured languages as the app's codes (`fil` → `tl`); an unknown code is refused."""
+    found = []
+    for code in codes:
+        known = normalize(code)
+        if known is None:
+            raise ConfigError(f"Unknown language {code!r}: use one of {', '.join(LANGUAGE_NAMES)}")
+        if known not in found:
+            found.append(known)
+    return found
+
+
 def ensure_secrets(config: dict[str, Any], instance_path: str, production: bool) -> None:
     """Fill missing secrets: refuse in production, generate once into instance/ in development."""
     missing = [name for name in SECRET_NAMES if not config.get(name)]
@@ -225,7 +239,11 @@ def build_config(
     if redis_url:
         config.setdefault("RQ_CONNECTION", redis_url)
     config.setdefault("RQ_QUEUES", ["default"])
-    config["WEB_LANGUAGES"] = [c for c in config["WEB_LANGUAGES"] if c in config["LANGUAGES"]]
+    config["LANGUAGES"] = language_codes(list(config["LANGUAGES"]))
+    if config["WEB_LANGUAGES"] is None:
+        config["WEB_LANGUAGES"] = complete_languages(config["LANGUAGES"])
+    web = language_codes(list(config["WEB_LANGUAGES"]))
+    config["WEB_LANGUAGES"] = [c for c in web if c in config["LANGUAGES"]]
     if config["DEFAULT_LOCALE"] not in config["WEB_LANGUAGES"]:
         raise ConfigError("DEFAULT_LOCALE must be one of WEB_LANGUAGES (and LANGUAGES)")
     return config

@@ -43,6 +43,8 @@ class TopicView:
     audio_url: str | None
     reviewed_on: date | None
     sources: list[dict[str, Any]]
+    voice: str = ""  # what the phone line says; empty: the body, as plain sentences
+    draft: bool = False  # machine-drafted, awaiting a native speaker's review
 
 
 def render_markdown(text: str) -> str:
@@ -73,6 +75,8 @@ def _view(topic: RightsTopic, translation: RightsTranslation) -> TopicView:
         audio_url=translation.audio_url,
         reviewed_on=topic.reviewed_on,
         sources=list(topic.sources or []),
+        voice=translation.voice or "",
+        draft=bool(translation.draft),
     )
 
 
@@ -148,7 +152,7 @@ def upsert(
     position: int,
     reviewed_on: date | None,
     sources: list[dict[str, Any]],
-    texts: dict[str, dict[str, str]],
+    texts: dict[str, dict[str, Any]],
 ) -> RightsTopic:
     """Create or update a topic and its translations (used by seeding and imports)."""
     _cache().clear()
@@ -165,6 +169,8 @@ def upsert(
         translation.summary = fields.get("summary", "")
         translation.body = fields.get("body", "")
         translation.audio_url = fields.get("audio_url")
+        translation.voice = fields.get("voice", "")
+        translation.draft = bool(fields.get("draft", False))
         if locale not in existing:
             found.translations.append(translation)
     db.session.flush()

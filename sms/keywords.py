@@ -9,49 +9,171 @@ from dataclasses import dataclass
 
 from organize.plumbing.text import fold
 
-# intent → {folded keyword: language it implies (None: keep the current one)}
-KEYWORDS: dict[str, dict[str, str | None]] = {
+# The one table: intent → language → the words people text for it, as they actually write them
+# (accents and case do not matter: `fold` drops them). "*" holds words used in every language:
+# carrier words, digits and the English loanwords people type whatever they speak (OK, MENU,
+# ALERTS …). A word switches a person's language only when it belongs to one language alone
+# (`DERECHOS` → Spanish, `KARAPATAN` → Tagalog); `ALERTS` or `MAS` (Spanish and Tagalog) never do.
+ANY = "*"
+WORDS: dict[str, dict[str, list[str]]] = {
     "opt_out": {
-        **dict.fromkeys(
-            ["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"], None
-        ),
-        "opt out": None,
-        **dict.fromkeys(["alto", "parar", "baja", "cancelar", "detener"], "es"),
-        **dict.fromkeys(["退订", "停止"], "zh"),
-        "hinto": "tl",
-        "rete": "ht",
+        ANY: ["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"],
+        "en": ["opt out"],
+        "es": ["alto", "parar", "baja", "cancelar", "detener"],
+        "zh": ["退订", "停止", "取消订阅", "退訂", "停"],
+        "tl": ["hinto", "ihinto", "itigil", "tigil"],
+        "ht": ["rete", "sispann", "kanpe"],
     },
     "opt_in": {
-        **dict.fromkeys(["start", "unstop"], None),  # carrier words: no language implied
-        **dict.fromkeys(["join", "alerts", "alert"], "en"),
-        **dict.fromkeys(["unirse", "unirme", "alta", "alertas"], "es"),
+        ANY: ["start", "unstop", "alerts", "alert"],
+        "en": ["join"],
+        "es": ["unirse", "unirme", "alta", "alertas"],
+        "zh": ["订阅", "訂閱", "提醒", "加入"],
+        "tl": ["sali", "sumali", "alerto", "mga alerto"],
+        "ht": ["alèt", "enskri", "enskri m", "abòne"],
     },
-    "yes": {**dict.fromkeys(["yes", "y", "ok", "okay"], None), **dict.fromkeys(["si", "sí"], "es")},
-    "no": dict.fromkeys(["no", "n", "nope"], None),
-    "help": {"help": None, "info": None, "ayuda": "es", "帮助": "zh", "tulong": "tl", "ed": "ht"},
-    "menu": {"menu": None, "0": None, "inicio": "es", "菜单": "zh"},
-    "rights": {"rights": "en", "derechos": "es", "权利": "zh", "karapatan": "tl", "dwa": "ht"},
+    "yes": {
+        ANY: ["yes", "y", "ok", "okay"],
+        "es": ["sí", "si", "claro"],
+        "zh": ["是", "好", "对", "對", "是的", "好的", "对的", "可以", "行"],
+        "tl": ["oo", "opo", "oho", "oo po", "sige", "sige po"],
+        "ht": ["wi", "wi wi", "dakò", "wi mèsi"],
+    },
+    "no": {
+        ANY: ["no", "n", "nope"],
+        "zh": ["不", "不是", "否", "不要", "没有", "沒有", "不用"],
+        "tl": ["hindi", "hindi po", "ayaw", "ayoko", "huwag"],
+        "ht": ["non", "non mèsi", "pa vle"],
+    },
+    "help": {
+        ANY: ["help", "info"],
+        "es": ["ayuda"],
+        "zh": ["帮助", "幫助", "帮忙", "求助"],
+        "tl": ["tulong", "saklolo"],
+        "ht": ["èd", "ede", "ede m", "ede mwen"],
+    },
+    "menu": {
+        ANY: ["menu", "menú", "0"],
+        "es": ["inicio"],
+        "zh": ["菜单", "菜單", "目录", "主菜单"],
+        "tl": ["pagpipilian"],
+        "ht": ["meni"],
+    },
+    "rights": {
+        "en": ["rights"],
+        "es": ["derechos"],
+        "zh": ["权利", "權利", "权益"],
+        "tl": ["karapatan", "mga karapatan"],
+        "ht": ["dwa", "dwa m", "dwa mwen"],
+    },
     "review": {
-        **dict.fromkeys(["review", "rate"], "en"),
-        **dict.fromkeys(["resena", "opinion", "opinar"], "es"),
+        "en": ["review", "rate"],
+        "es": ["reseña", "opinión", "opinar"],
+        "zh": ["评价", "評價", "点评"],
+        "tl": ["suri", "pagsusuri", "rebyu"],
+        "ht": ["evalyasyon", "evalye", "avi"],
     },
-    "near": {"near": "en", "cerca": "es", "help near me": "en", "ayuda cerca": "es"},
-    "language": dict.fromkeys(["lang", "language", "languages", "idioma", "lengua", "语言"], None),
+    "near": {
+        "en": ["near", "help near me"],
+        "es": ["cerca", "ayuda cerca"],
+        "zh": ["附近", "附近帮助"],
+        "tl": ["malapit", "tulong malapit"],
+        "ht": ["toupre", "pre", "ed toupre"],
+    },
+    "language": {
+        ANY: ["lang", "language", "languages"],
+        "es": ["idioma", "lengua"],
+        "zh": ["语言", "語言"],
+        "tl": ["wika"],
+        "ht": ["lang mwen"],
+    },
     "forget": {
-        **dict.fromkeys(["delete", "forget", "forget me", "delete me"], "en"),
-        **dict.fromkeys(["borrar", "eliminar", "borrarme"], "es"),
+        "en": ["delete", "forget", "forget me", "delete me"],
+        "es": ["borrar", "eliminar", "borrarme"],
+        "zh": ["删除", "刪除", "删除我", "忘记我"],
+        "tl": ["burahin", "burahin ako", "kalimutan ako"],
+        "ht": ["efase", "efase m", "bliye m"],
     },
     "notice": {
-        **dict.fromkeys(["action", "strike", "report"], "en"),
-        **dict.fromkeys(["huelga", "accion", "paro", "reportar"], "es"),
+        "en": ["action", "strike", "report"],
+        "es": ["huelga", "acción", "paro", "reportar"],
+        "zh": ["罢工", "罷工", "举报", "报告"],
+        "tl": ["welga", "iulat", "ulat"],
+        "ht": ["grèv", "rapò", "rapòte"],
     },
-    "actions": {"actions": "en", "strikes": "en", "acciones": "es", "huelgas": "es"},
-    "more": dict.fromkeys(["more", "mas", "next", "siguiente"], None),
-    "skip": dict.fromkeys(["skip", "saltar", "pasar", "omitir"], None),
-    "done": dict.fromkeys(["done", "listo", "fin", "ya", "termine"], None),
-    "edit": dict.fromkeys(["edit", "change", "editar", "cambiar", "corregir"], None),
-    "new": dict.fromkeys(["new", "add", "nuevo", "nueva", "agregar"], None),
+    "actions": {
+        "en": ["actions", "strikes"],
+        "es": ["acciones", "huelgas"],
+        "zh": ["行动", "行動", "最新行动"],
+        "tl": ["mga welga", "mga aksyon"],
+        "ht": ["grèv yo", "aksyon yo"],
+    },
+    "more": {
+        ANY: ["more", "next"],
+        "es": ["más", "siguiente"],
+        "zh": ["更多", "下一页", "下一頁", "下页"],
+        "tl": ["mas", "susunod", "higit pa", "marami pa"],
+        "ht": ["plis", "pi plis", "swivan", "lòt"],
+    },
+    "skip": {
+        ANY: ["skip"],
+        "es": ["saltar", "pasar", "omitir"],
+        "zh": ["跳过", "跳過", "略过"],
+        "tl": ["laktaw", "laktawan", "lampas"],
+        "ht": ["sote", "pase"],
+    },
+    "done": {
+        ANY: ["done"],
+        "es": ["listo", "fin", "ya", "terminé"],
+        "zh": ["完成", "好了", "完了", "结束"],
+        "tl": ["tapos", "tapos na", "yari na"],
+        "ht": ["fini", "fin", "mwen fini"],
+    },
+    "edit": {
+        ANY: ["edit", "change"],
+        "es": ["editar", "cambiar", "corregir"],
+        "zh": ["修改", "编辑", "更改"],
+        "tl": ["baguhin", "ayusin", "palitan"],
+        "ht": ["korije", "chanje", "modifye"],
+    },
+    "new": {
+        ANY: ["new", "add"],
+        "es": ["nuevo", "nueva", "agregar"],
+        "zh": ["新", "新的", "添加", "新增"],
+        "tl": ["bago", "idagdag", "dagdag"],
+        "ht": ["nouvo", "ajoute"],
+    },
 }
+
+
+def _owners() -> dict[tuple[str, str], set[str]]:
+    """(intent, folded word) → the languages that use it ("*" for every one)."""
+    owners: dict[tuple[str, str], set[str]] = {}
+    for intent, by_language in WORDS.items():
+        for language, words in by_language.items():
+            for word in words:
+                owners.setdefault((intent, fold(word) or word), set()).add(language)
+    return owners
+
+
+def _keywords() -> dict[str, dict[str, str | None]]:
+    """intent → {word: the language it implies, or None when it is not one language's alone}."""
+    owners = _owners()
+    table: dict[str, dict[str, str | None]] = {}
+    for (intent, word), languages in owners.items():
+        only = next(iter(languages)) if len(languages) == 1 else None
+        table.setdefault(intent, {})[word] = None if only == ANY else only
+    return table
+
+
+KEYWORDS = _keywords()
+
+
+def words_for(intent: str, locale: str) -> list[str]:
+    """The words a person may text for `intent` in `locale` (its own first, then shared ones)."""
+    by_language = WORDS.get(intent, {})
+    return [*by_language.get(locale, []), *by_language.get(ANY, [])]
+
 
 OPT_OUT_PHRASES = {
     "stop texting me",
@@ -77,6 +199,16 @@ OPT_OUT_PHRASES = {
     "quitenme de la lista",
     "darme de baja",
     "dame de baja",
+    "不要再发了",
+    "别再发了",
+    "不要再发短信",
+    "不要再給我發短信",
+    "wag na mag text",
+    "huwag na kayong mag text",
+    "ayoko na ng text",
+    "pa voye mesaj anko",
+    "sispann voye mesaj",
+    "mwen pa vle mesaj anko",
 }
 SHORT_OPT_OUT_WORDS = 4
 

@@ -5,6 +5,7 @@
 """
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,8 @@ def make_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "REVIEW_PUBLISH_DELAY": "0",
         "RATELIMIT_ENABLED": False,
         "REDIS_URL": TEST_REDIS_URL,
+        # Recordings a developer built into instance/audio must not change what tests hear.
+        "AUDIO_DIR": str(Path(tempfile.gettempdir()) / "organize-tests-no-audio"),
     }
     if TEST_REDIS_URL:
         config["RATELIMIT_STORAGE_URI"] = TEST_REDIS_URL

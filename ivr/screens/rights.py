@@ -39,14 +39,25 @@ def plain_text(markdown: str) -> str:
 
 
 def topics_page(
-    voice: Voice, titles: Sequence[str], page: int, action: str, *, notice: str | None = None
+    voice: Voice,
+    titles: Sequence[str],
+    page: int,
+    action: str,
+    *,
+    notice: str | None = None,
+    keys: Sequence[str] = (),
 ) -> VoiceResponse:
-    """One page of topics: 1-8 choose, 9 more (when there are more), * back, 0 organizer."""
+    """One page of topics: 1-8 choose, 9 more (when there are more), * back, 0 organizer.
+    `keys` name each option's recording (a language without TTS plays them)."""
     chunk, page, more = page_of(titles, page)
+    chunk_keys, _page, _more = page_of(list(keys) or [None] * len(titles), page)
     with speaking(voice):
         before = [prompts.line(notice)] if notice else []
         lines = [prompts.line("rights_intro")]
-        lines += [prompts.option(title, str(i)) for i, title in enumerate(chunk, start=1)]
+        lines += [
+            prompts.option(title, str(i), key)
+            for i, (title, key) in enumerate(zip(chunk, chunk_keys, strict=True), start=1)
+        ]
         if more:
             lines.append(prompts.line("more_choices"))
         lines.append(prompts.line("back_or_organizer"))

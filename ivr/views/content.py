@@ -13,13 +13,11 @@ def topic(call: Call, slug: str) -> Spoken | None:
     view = rights.topic(slug=slug, locale=call.locale)
     if view is None:
         return None
-    if view.locale == call.locale and view.audio_url:
-        return Spoken(view.title, view.summary, voice_for(view.locale), view.audio_url)
-    say_locale = call.voice.say_locale
-    speakable = audio.say_languages()
-    if view.locale not in speakable or (view.locale != say_locale and call.locale != say_locale):
-        view = rights.topic(slug=slug, locale=say_locale) or view
-    return Spoken(view.title, plain_text(view.body) or view.summary, voice_for(view.locale))
+    recording = call.voice.recordings.get(audio.topic_key(slug))
+    if view.locale == call.locale and (view.audio_url or recording):
+        return Spoken(view.title, view.summary, call.voice, view.audio_url or recording)
+    spoken = view.voice or plain_text(view.body) or view.summary
+    return Spoken(view.title, spoken, voice_for(view.locale))
 
 
 def alert(call: Call, found: Alert) -> Spoken | None:

@@ -11,7 +11,7 @@ from ivr.call import Call, again, voice_view
 from ivr.screens import PAGE_SIZE, menus
 from ivr.screens import rights as screens
 from ivr.views import common, content
-from organize import rights
+from organize import audio, rights
 from organize.outbound import messaging
 from organize.outbound.jobs import QueueUnavailable
 from organize.outbound.texts import queue_text
@@ -31,7 +31,8 @@ def start(call: Call, tries: int = 0, notice: str | None = None, page: int = 0) 
     titles = [t.title for t in topics]
     page = page if page * PAGE_SIZE < len(titles) else 0
     action = call.url("rights_page", tries, page=page)
-    return screens.topics_page(call.voice, titles, page, action, notice=notice)
+    keys = [audio.option_key(t.slug) for t in topics]
+    return screens.topics_page(call.voice, titles, page, action, notice=notice, keys=keys)
 
 
 @bp.post("/rights")

@@ -16,7 +16,7 @@ from organize import employers, organizers, resources, reviews, rights
 from organize.cli.alerts import alerts_cli, import_subscribers
 from organize.extensions import db
 from organize.models import ROLES, Employer, Organizer
-from organize.plumbing.i18n import TRANSLATIONS_DIR
+from organize.plumbing.i18n import TRANSLATIONS_DIR, catalog_name
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "seed"
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,9 +81,9 @@ def translate_compile() -> None:
 @translate.command("init")
 @click.argument("lang")
 def translate_init(lang: str) -> None:
-    """Start a catalog for a new language."""
+    """Start a catalog for a new language, where Babel will look for it (`tl` → `fil`)."""
     pot = TRANSLATIONS_DIR / "messages.pot"
-    _pybabel("init", "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "-l", lang)
+    _pybabel("init", "-i", str(pot), "-d", str(TRANSLATIONS_DIR), "-l", catalog_name(lang))
 
 
 @click.command("create-organizer")
@@ -141,6 +141,7 @@ def seed_resources() -> int:
             languages=list(row.get("languages", [])),
             description_en=row.get("description_en", ""),
             description_es=row.get("description_es", ""),
+            texts=dict(row.get("texts", {})),
         )
     return len(rows)
 

@@ -27,7 +27,7 @@ class RightsTopic(Base):
 
 
 class RightsTranslation(Base):
-    """Title, SMS summary, Markdown body and optional recorded audio for one locale."""
+    """Title, SMS summary, Markdown body, voice script and optional audio for one locale."""
 
     __tablename__ = "rights_translation"
     __table_args__ = (sa.UniqueConstraint("topic_id", "locale"),)
@@ -41,5 +41,9 @@ class RightsTranslation(Base):
     summary: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     body: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     audio_url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    # What the phone line says (written for the ear; the body's text when empty).
+    voice: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    # Drafted without a native speaker: readers are told, quietly, until one reviews it.
+    draft: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     topic: so.Mapped[RightsTopic] = so.relationship(back_populates="translations")

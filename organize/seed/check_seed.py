@@ -36,7 +36,16 @@ REVIEW_FLAGS = FLAG_FIELDS
 
 SMS_MAX = 300
 BODY_WORDS = (150, 350)
-DISCLAIMER = {"en": "not legal advice", "es": "no es asesoría legal"}
+DISCLAIMER = {
+    "en": "not legal advice",
+    "es": "no es asesoría legal",
+    "zh": "不是法律意见",
+    "tl": "hindi payong legal",
+    "ht": "se pa konsèy legal",
+}
+# Drafted without a native speaker: each carries `draft = true` until one reviews it, and a
+# voice script for the phone line (Kreyòl is synthesized from it).
+DRAFT_LOCALES = ("zh", "tl", "ht")
 
 # GSM 03.38 basic character set plus the extension table (escape-prefixed).
 GSM7_BASIC = (
@@ -152,6 +161,26 @@ def check_rights(report: Report) -> None:
                 report.problem(lwhere, f"body lacks the disclaimer {DISCLAIMER[locale]!r}")
             if "](https://" not in block["body"]:
                 report.problem(lwhere, "body should link to at least one official source")
+        for locale in DRAFT_LOCALES:
+            check_draft(data.get(locale), f"{where} [{locale}]", locale, report)
+
+
+def check_draft(block: Any, where: str, locale: str, report: Report) -> None:
+    """A zh / tl / ht translation: complete, short enough to text, marked while a draft."""
+    if not isinstance(block, dict):
+        report.problem(where, "missing table")
+        return
+    keys = {"title": str, "summary": str, "body": str, "voice": str}
+    if not require(block, keys, where, report):
+        return
+    if not isinstance(block.get("draft", False), bool):
+        report.problem(where, "draft must be true or false")
+    if not 0 < len(block["summary"].strip()) <= SMS_MAX:
+        report.problem(where, f"summary must be 1-{SMS_MAX} chars")
+    if DISCLAIMER[locale] not in block["body"]:
+        report.problem(where, f"body lacks the disclaimer {DISCLAIMER[locale]!r}")
+    if not block["voice"].strip():
+        report.problem(where, "voice script is empty")
 
 
 def check_employers(report: Report) -> set[str]:
@@ -250,6 +279,14 @@ def check_resources(report: Report) -> None:
         for key in ("description_en", "description_es"):
             if "\n" in res[key].strip() or not res[key].strip():
                 report.problem(where, f"{key} must be one non-empty line")
+        texts = res.get("texts", {})
+        for locale in DRAFT_LOCALES:
+            block = texts.get(locale) if isinstance(texts, dict) else None
+            if not isinstance(block, dict) or not all(
+                isinstance(block.get(key), str) and block[key].strip()
+                for key in ("description", "hours")
+            ):
+                report.problem(where, f"texts.{locale} needs a description and hours")
 
 
 def main() -> int:

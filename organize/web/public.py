@@ -4,7 +4,6 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from organize import employers, notices, resources, reviews, rights
 from organize.extensions import db, limiter
 from organize.models import FLAG_FIELDS, RATING_FIELDS
+from organize.plumbing.i18n import current_locale
 from organize.web.forms import ConfirmForm, EmployerForm, NoticeForm, ReviewForm
 
 bp = Blueprint("public", __name__)
@@ -94,7 +94,7 @@ def review_form() -> ResponseReturnValue:
     form = ReviewForm(employer=employer.slug)
     if form.validate_on_submit():
         try:
-            draft = reviews.prepare(text=form.text.data or "", locale=str(get_locale()))
+            draft = reviews.prepare(text=form.text.data or "", locale=current_locale())
         except reviews.ReviewError as exc:
             form.text.errors = [_(exc.message, **exc.params)]
         else:
@@ -150,14 +150,14 @@ def review_thanks() -> str:
 @bp.get("/rights")
 def rights_index() -> str:
     """Topics by category in the visitor's language."""
-    groups = rights.by_category(locale=str(get_locale()))
+    groups = rights.by_category(locale=current_locale())
     return render_template("rights/index.html", groups=groups, categories=rights.CATEGORIES)
 
 
 @bp.get("/rights/<slug>")
 def rights_topic(slug: str) -> str:
     """One topic, its sources and when it was last reviewed."""
-    topic = rights.topic(slug=slug, locale=str(get_locale())) or abort(404)
+    topic = rights.topic(slug=slug, locale=current_locale()) or abort(404)
     body = rights.render_markdown(topic.body)
     return render_template("rights/topic.html", topic=topic, body=body)
 
@@ -210,7 +210,7 @@ def action_report() -> ResponseReturnValue:
                 place=form.place.data or "",
                 when_text=form.when.data or "",
                 employer_name=form.employer.data or "",
-                locale=str(get_locale()),
+                locale=current_locale(),
             )
         except notices.NoticeError as exc:
             form.what.errors = [_(exc.message)]

@@ -4,9 +4,9 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, ngettext
 
-from organize.plumbing.i18n import LANGUAGE_NAMES
+from organize.plumbing.i18n import LANGUAGE_NAMES, current_locale
 
 
 def lang_url(code: str) -> str:
@@ -24,7 +24,7 @@ def _globals() -> dict[str, Any]:
     languages = [
         (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["WEB_LANGUAGES"]
     ]
-    return {"languages": languages, "current_locale": str(get_locale()), "lang_url": lang_url}
+    return {"languages": languages, "current_locale": current_locale(), "lang_url": lang_url}
 
 
 def month(value: date) -> str:

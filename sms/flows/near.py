@@ -33,5 +33,5 @@ def handle(turn: Turn) -> str:
     entries = []
     for place in resources.find(region=region):
         kind = _(resources.KIND_LABELS.get(place.kind, place.kind))
-        entries.append(f"{place.name} ({kind}) {place.phone} {place.hours}")
+        entries.append(f"{place.name} ({kind}) {place.phone} {place.hours_in(turn.locale)}")
     return "\n".join(entries) + "\n" + _("Reply MENU for options.")

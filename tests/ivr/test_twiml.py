@@ -17,7 +17,7 @@ def xml(response) -> ElementTree.Element:
 
 @pytest.mark.parametrize(
     ("locale", "language"),
-    [("en", "en-US"), ("es", "es-MX"), ("zh", "cmn-CN"), ("tl", "fil-PH"), ("ht", "es-MX")],
+    [("en", "en-US"), ("es", "es-MX"), ("zh", "cmn-CN"), ("tl", "fil-PH"), ("ht", "fr-FR")],
 )
 def test_the_main_menu_speaks_the_callers_language(app, locale, language):
     root = xml(menus.main_menu(voice_for(locale), "/voice/menu?lang=" + locale))
@@ -27,7 +27,9 @@ def test_the_main_menu_speaks_the_callers_language(app, locale, language):
     assert root.find("./Redirect").text == gather.attrib["action"]  # the timeout path
 
 
-def test_haitian_creole_plays_recordings_and_falls_back_for_the_rest(app_factory, tmp_path):
+def test_haitian_creole_plays_recordings_and_reads_its_own_words_for_the_rest(
+    app_factory, tmp_path
+):
     (tmp_path / "ht").mkdir()
     (tmp_path / "ht" / "main_menu.mp3").write_bytes(b"ID3")
     app = app_factory(AUDIO_DIR=str(tmp_path), AUDIO_BASE_URL="https://cdn.example.org/audio/")
@@ -36,19 +38,22 @@ def test_haitian_creole_plays_recordings_and_falls_back_for_the_rest(app_factory
         root = xml(menus.main_menu(voice, "/voice/menu?lang=ht", notice="not_an_option"))
     plays = [p.text for p in root.iter("Play")]
     assert plays == ["https://cdn.example.org/audio/ht/main_menu.mp3"]
-    assert [s.attrib["language"] for s in root.iter("Say")] == ["es-MX", "es-MX"]
+    # No recording of the notice yet: its Kreyòl words, read by the nearest voice, never Spanish.
+    says = list(root.iter("Say"))
+    assert [s.attrib["language"] for s in says] == ["fr-FR", "fr-FR"]
+    assert "Padon" in says[0].text
 
 
 def test_without_audio_base_url_no_recording_is_used(app):
     assert voice_for("ht").recordings == {}
-    assert voice_for("ht").say_locale == "es"
+    assert voice_for("ht").say_locale == "ht"
 
 
 def test_fallback_locale_is_configurable(app_factory):
-    app = app_factory(VOICE_FALLBACK_LOCALE="en")
+    app = app_factory(VOICE_FALLBACK_LOCALE="es")
     with app.app_context():
-        voice = voice_for("ht")
-    assert (voice.say_locale, voice.language) == ("en", "en-US")
+        voice = voice_for("ko")  # not a language of this line
+    assert (voice.say_locale, voice.language) == ("es", "es-MX")
 
 
 def test_each_language_option_is_spoken_in_its_own_language(app):
@@ -60,7 +65,7 @@ def test_each_language_option_is_spoken_in_its_own_language(app):
         "es-MX",
         "cmn-CN",
         "fil-PH",
-        "es-MX",
+        "fr-FR",
     ]
 
 

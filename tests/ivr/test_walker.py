@@ -7,16 +7,17 @@ from organize.models import Alert, AlertTranslation
 from tests.ivr.conftest import Caller
 from tests.ivr.walker import walk
 
-PROMPT = {"en": "en-US", "es": "es-MX", "zh": "cmn-CN", "tl": "fil-PH", "ht": "es-MX"}
-SPEECH = {"en": "en-US", "es": "es-MX", "zh": "cmn-Hans-CN", "tl": "fil-PH", "ht": "es-MX"}
-# Seeded topics exist in English and Spanish; Mandarin and Tagalog callers hear English text.
+PROMPT = {"en": "en-US", "es": "es-MX", "zh": "cmn-CN", "tl": "fil-PH", "ht": "fr-FR"}
+SPEECH = {"en": "en-US", "es": "es-MX", "zh": "cmn-Hans-CN", "tl": "fil-PH", "ht": "fr-FR"}
+# Topics exist in every language; the seeded alert only in English and Spanish, so it is heard
+# in English (Kreyòl words without a recording are read by a French voice, never Spanish).
 ALLOWED = {
     "": set(PROMPT.values()),
     "en": {"en-US"},
     "es": {"es-MX"},
     "zh": {"cmn-CN", "en-US"},
     "tl": {"fil-PH", "en-US"},
-    "ht": {"es-MX"},
+    "ht": {"fr-FR", "en-US"},
 }
 
 
