@@ -102,11 +102,11 @@ def _twilio_problems(config: dict[str, Any]) -> Iterator[Finding]:
 
 def check_catalogs(config: dict[str, Any]) -> Iterator[Finding]:
     """Each language's .mo exists and is newer than its .po."""
-    from organize.plumbing.i18n import TRANSLATIONS_DIR
+    from organize.plumbing.i18n import TRANSLATIONS_DIR, catalog_name
 
     stale = []
     for locale in config["LANGUAGES"]:
-        folder = Path(TRANSLATIONS_DIR) / locale / "LC_MESSAGES"
+        folder = Path(TRANSLATIONS_DIR) / catalog_name(locale) / "LC_MESSAGES"
         po, mo = folder / "messages.po", folder / "messages.mo"
         if not mo.exists() or (po.exists() and mo.stat().st_mtime < po.stat().st_mtime):
             stale.append(locale)
