@@ -1,0 +1,265 @@
+"""The employer directory's search: indexed, ranked and tolerant of typos, on both databases.
+
+Every word of the query must appear in the employer's name, one of its aliases or its city (all
+compared as `match_key`s: case, accents and confusable letters folded, as dedup folds them).
+PostgreSQL finds them through pg_trgm GIN indexes, SQLite through its FTS5 trigram table (or a
+scan where the linked SQLite lacks it). Results rank exact name, then prefix, then trigram
+similarity, then visible reviews. When the words find fewer than `FUZZY_BELOW` employers, names
+within `SIMILARITY_THRESHOLD` trigram similarity follow, so "sunrise cleanig" still finds Sunrise
+Cleaning while random letters find nothing.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from organize.extensions import db
+from organize.models import Employer, EmployerAlias, Review
+from organize.models.employers import FTS_TABLE
+from organize.plumbing.text import name_key
+
+_NOT_ALNUM = re.compile(r"[\W_]+")  # pg_trgm splits words on anything not alphanumeric
+MAX_WORDS = 6
+FUZZY_BELOW = 3  # fewer exact matches than this: add the nearest names
+FUZZY_MAX = 50  # nearest names considered at most
+SIMILARITY_THRESHOLD = 0.4  # pg_trgm similarity; random letters stay well below it
+MIN_FTS_WORD = 3  # FTS5's trigram tokenizer cannot match shorter substrings
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One employer in the results, with its count of visible reviews (no contents)."""
+
+    employer: Employer
+    reviews: int
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of results; `nearest` says they came from typo tolerance."""
+
+    hits: list[Hit]
+    page: int
+    has_next: bool
+    nearest: bool = False
+
+
+def listed() -> sa.ColumnElement[bool]:
+    """The employers the public directory shows (one clause: visibility rules go here)."""
+    return sa.true()
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each word padded with two spaces before and one after."""
+    grams: set[str] = set()
+    for word in _NOT_ALNUM.split(text):
+        if not word:
+            continue
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(a: str | None, b: str | None) -> float:
+    """pg_trgm's `similarity`: shared trigrams over all trigrams of both (SQLite's stand-in)."""
+    ga, gb = trigrams(a or ""), trigrams(b or "")
+    if not ga or not gb:
+        return 0.0
+    shared = len(ga & gb)
+    return shared / (len(ga) + len(gb) - shared)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(column: so.InstrumentedAttribute[str], word: str) -> sa.ColumnElement[bool]:
+    return column.like(f"%{_escape_like(word)}%", escape="\\")
+
+
+def _sqlite_fts(conn: sa.Connection) -> bool:
+    """Give SQLite our `similarity`; say whether it has the FTS5 trigram table."""
+    raw = conn.connection.driver_connection
+    raw.create_function("similarity", 2, similarity, deterministic=True)  # type: ignore[union-attr]
+    return _fts_ready(conn)
+
+
+def _fts_ready(conn: sa.Connection) -> bool:
+    # The table and its six triggers: a batch migration that rebuilds `employer` drops the
+    # triggers, and a stale index must not hide employers (the scan is slower, never wrong).
+    found = conn.execute(
+        sa.text(
+            "SELECT count(*) FROM sqlite_master WHERE (type = 'table' AND name = :table)"
+            " OR (type = 'trigger' AND name LIKE '%fts_a_')"
+        ),
+        {"table": FTS_TABLE},
+    ).scalar_one()
+    return bool(found == 7)
+
+
+def _fts_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _fts_ids(query: str) -> sa.Select[int]:
+    fts_table = sa.table(FTS_TABLE, sa.column("rowid"))
+    return sa.select(fts_table.c.rowid).where(sa.literal_column(FTS_TABLE).op("MATCH")(query))
+
+
+def _word_matches(
+    words: list[str], dialect: str, fts: bool
+) -> sa.Select[int] | sa.CompoundSelect[int]:
+    """Ids of employers where every word is in the name, an alias or the city."""
+    if dialect == "sqlite" and fts and any(len(w) >= MIN_FTS_WORD for w in words):
+        long_words = [w for w in words if len(w) >= MIN_FTS_WORD]
+        ids = _fts_ids(" AND ".join(_fts_phrase(w) for w in long_words))
+        short = [w for w in words if len(w) < MIN_FTS_WORD]
+        if not short:
+            return ids
+        return sa.select(Employer.id).where(Employer.id.in_(ids), *(_one_word(w) for w in short))
+    if dialect == "sqlite":  # no FTS5 (or only short words): scan, as SQLite always did
+        return sa.select(Employer.id).where(*(_one_word(w) for w in words))
+    # One indexable set per word (a bitmap OR of two GIN indexes, plus the aliases' index),
+    # intersected: OR-ing an alias subquery into one WHERE would force a scan.
+    per_word = [_one_word_ids(w) for w in words]
+    return per_word[0] if len(per_word) == 1 else sa.intersect(*per_word)
+
+
+def _one_word_ids(word: str) -> sa.CompoundSelect[int]:
+    employers = sa.select(Employer.id).where(
+        sa.or_(_contains(Employer.name_key, word), _contains(Employer.city_key, word))
+    )
+    aliases = sa.select(EmployerAlias.employer_id).where(_contains(EmployerAlias.name_key, word))
+    return sa.union(employers, aliases)
+
+
+def _one_word(word: str) -> sa.ColumnElement[bool]:
+    """One word against the current employer's name, aliases and city (SQLite's scan)."""
+    alias = sa.select(EmployerAlias.id).where(
+        EmployerAlias.employer_id == Employer.id, _contains(EmployerAlias.name_key, word)
+    )
+    return sa.or_(
+        _contains(Employer.name_key, word), _contains(Employer.city_key, word), alias.exists()
+    )
+
+
+def _visible_reviews(now: datetime) -> sa.ScalarSelect[int]:
+    """Approved reviews past their delay: the count the directory may show (no contents)."""
+    return (
+        sa.select(sa.func.count(Review.id))
+        .where(
+            Review.employer_id == Employer.id,
+            Review.status == "approved",
+            Review.publish_after <= now,
+        )
+        .scalar_subquery()
+    )
+
+
+def _alias_key(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    return (
+        sa.select(EmployerAlias.id)
+        .where(EmployerAlias.employer_id == Employer.id, condition)
+        .exists()
+    )
+
+
+def _ranked(
+    key: str, ids: sa.Select[int] | sa.CompoundSelect[int] | None, now: datetime
+) -> sa.Select[Employer, int]:
+    """Employers (among `ids`, if given), best first, with their visible review counts."""
+    reviews = _visible_reviews(now).label("reviews")
+    stmt = sa.select(Employer, reviews).where(listed())
+    if ids is None:
+        return stmt.order_by(Employer.name_key, Employer.id)
+    prefix = f"{_escape_like(key)}%"
+    tier = sa.case(
+        (sa.or_(Employer.name_key == key, _alias_key(EmployerAlias.name_key == key)), 0),
+        (
+            sa.or_(
+                Employer.name_key.like(prefix, escape="\\"),
+                _alias_key(EmployerAlias.name_key.like(prefix, escape="\\")),
+            ),
+            1,
+        ),
+        else_=2,
+    )
+    return stmt.where(Employer.id.in_(ids)).order_by(
+        tier,
+        sa.func.similarity(Employer.name_key, key).desc(),
+        reviews.desc(),
+        Employer.name_key,
+        Employer.id,
+    )
+
+
+def _nearest(key: str, dialect: str, fts: bool, now: datetime) -> list[Hit]:
+    """Typo tolerance: names (or aliases) most similar to the whole query, above the threshold."""
+    score = sa.func.greatest if dialect == "postgresql" else sa.func.max
+    alias_score = (
+        sa.select(sa.func.max(sa.func.similarity(EmployerAlias.name_key, key)))
+        .where(EmployerAlias.employer_id == Employer.id)
+        .scalar_subquery()
+    )
+    best = score(sa.func.similarity(Employer.name_key, key), sa.func.coalesce(alias_score, 0))
+    close: sa.Select[int] | sa.CompoundSelect[int]
+    if dialect == "postgresql":
+        # `%` is the indexable form of similarity >= pg_trgm.similarity_threshold
+        db.session.execute(
+            sa.select(
+                sa.func.set_config("pg_trgm.similarity_threshold", str(SIMILARITY_THRESHOLD), True)
+            )
+        )
+        close = sa.union(
+            sa.select(Employer.id).where(Employer.name_key.op("%")(key)),
+            sa.select(EmployerAlias.employer_id).where(EmployerAlias.name_key.op("%")(key)),
+        )
+    elif fts:
+        grams = sorted({w[i : i + 3] for w in key.split() for i in range(len(w) - 2)})
+        if not grams:
+            return []
+        close = _fts_ids("names : (" + " OR ".join(_fts_phrase(g) for g in grams) + ")")
+    else:
+        close = sa.select(Employer.id)
+    reviews = _visible_reviews(now).label("reviews")
+    stmt = (
+        sa.select(Employer, reviews)
+        .where(listed(), Employer.id.in_(close), best >= SIMILARITY_THRESHOLD)
+        .order_by(best.desc(), reviews.desc(), Employer.name_key, Employer.id)
+        .limit(FUZZY_MAX)
+    )
+    return [Hit(employer, count) for employer, count in db.session.execute(stmt)]
+
+
+def search(
+    *, query: str = "", page: int = 1, per_page: int = 20, now: datetime | None = None
+) -> Results:
+    """A page of the directory for this query (all employers by name when it is empty)."""
+    now = now or datetime.now(UTC)
+    page = max(page, 1)
+    key = name_key(query)
+    words = key.split()[:MAX_WORDS]
+    key = " ".join(words)
+    conn = db.session.connection()
+    dialect = conn.dialect.name
+    fts = dialect == "sqlite" and _sqlite_fts(conn)
+    ids = _word_matches(words, dialect, fts) if words else None
+    stmt = _ranked(key, ids, now).limit(per_page + 1).offset((page - 1) * per_page)
+    rows = [Hit(employer, count) for employer, count in db.session.execute(stmt)]
+    head = rows
+    if words and page > 1:
+        head = [Hit(e, n) for e, n in db.session.execute(_ranked(key, ids, now).limit(FUZZY_BELOW))]
+    if not words or len(head) >= FUZZY_BELOW:
+        return Results(hits=rows[:per_page], page=page, has_next=len(rows) > per_page)
+    seen = {hit.employer.id for hit in head}
+    nearest = [hit for hit in _nearest(key, dialect, fts, now) if hit.employer.id not in seen]
+    combined, start = head + nearest, (page - 1) * per_page
+    return Results(
+        hits=combined[start : start + per_page],
+        page=page,
+        has_next=len(combined) > start + per_page,
+        nearest=bool(nearest),
+    )
