@@ -4,9 +4,10 @@ Every word of the query must appear in the employer's name, one of its aliases o
 compared as `match_key`s: case, accents and confusable letters folded, as dedup folds them).
 PostgreSQL finds them through pg_trgm GIN indexes, SQLite through its FTS5 trigram table (or a
 scan where the linked SQLite lacks it). Results rank exact name, then prefix, then trigram
-similarity, then visible reviews. When the words find fewer than `FUZZY_BELOW` employers, names
-within `SIMILARITY_THRESHOLD` trigram similarity follow, so "sunrise cleanig" still finds Sunrise
-Cleaning while random letters find nothing.
+similarity, then visible reviews. When the words find fewer than `FUZZY_BELOW` employers, the
+closest names follow: every word must be in the name or city or close to one of its words
+(`WORD_SIMILARITY`), so "sunrise cleanig" still finds Sunrise Cleaning while random letters
+find nothing.
 """
 
 import re
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from organize.extensions import db
 from organize.models import Employer, EmployerAlias, Review
@@ -25,8 +27,9 @@ _NOT_ALNUM = re.compile(r"[\W_]+")  # pg_trgm splits words on anything not alpha
 MAX_WORDS = 6
 FUZZY_BELOW = 3  # fewer exact matches than this: add the nearest names
 FUZZY_MAX = 50  # nearest names considered at most
-SIMILARITY_THRESHOLD = 0.4  # pg_trgm similarity; random letters stay well below it
+WORD_SIMILARITY = 0.38  # a word's trigram similarity to a name's word: one typo passes, noise fails
 MIN_FTS_WORD = 3  # FTS5's trigram tokenizer cannot match shorter substrings
+MAX_CANDIDATES = 2_000  # matches ranked at most (plus every exact and prefix match)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,12 @@ def similarity(a: str | None, b: str | None) -> float:
     return shared / (len(ga) + len(gb) - shared)
 
 
+def word_similarity(word: str | None, text: str | None) -> float:
+    """Close to pg_trgm's `word_similarity`: the word's similarity to the text's closest word
+    (SQLite's stand-in; PostgreSQL also tries spans of several words)."""
+    return max((similarity(word, other) for other in _NOT_ALNUM.split(text or "")), default=0.0)
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -84,6 +93,7 @@ def _sqlite_fts(conn: sa.Connection) -> bool:
     """Give SQLite our `similarity`; say whether it has the FTS5 trigram table."""
     raw = conn.connection.driver_connection
     raw.create_function("similarity", 2, similarity, deterministic=True)  # type: ignore[union-attr]
+    raw.create_function("word_similarity", 2, word_similarity, deterministic=True)  # type: ignore[union-attr]
     return _fts_ready(conn)
 
 
@@ -120,20 +130,46 @@ def _word_matches(
         if not short:
             return ids
         return sa.select(Employer.id).where(Employer.id.in_(ids), *(_one_word(w) for w in short))
-    if dialect == "sqlite":  # no FTS5 (or only short words): scan, as SQLite always did
-        return sa.select(Employer.id).where(*(_one_word(w) for w in words))
-    # One indexable set per word (a bitmap OR of two GIN indexes, plus the aliases' index),
-    # intersected: OR-ing an alias subquery into one WHERE would force a scan.
-    per_word = [_one_word_ids(w) for w in words]
-    return per_word[0] if len(per_word) == 1 else sa.intersect(*per_word)
-
-
-def _one_word_ids(word: str) -> sa.CompoundSelect[int]:
-    employers = sa.select(Employer.id).where(
-        sa.or_(_contains(Employer.name_key, word), _contains(Employer.city_key, word))
+    # PostgreSQL (and SQLite without FTS5): every word in the name or the city, which the
+    # planner answers with one BitmapAnd of BitmapOrs over the two GIN indexes; or, for an
+    # employer known by another name, an alias holding one of the words (the aliases' GIN
+    # index) whose employer then holds every word across alias, name and city.
+    by_name = sa.select(Employer.id).where(
+        *(sa.or_(_contains(Employer.name_key, w), _contains(Employer.city_key, w)) for w in words)
     )
-    aliases = sa.select(EmployerAlias.employer_id).where(_contains(EmployerAlias.name_key, word))
-    return sa.union(employers, aliases)
+    by_alias = (
+        sa.select(EmployerAlias.employer_id)
+        .join(Employer, Employer.id == EmployerAlias.employer_id)
+        .where(
+            sa.or_(*(_contains(EmployerAlias.name_key, w) for w in words)),
+            *(
+                sa.or_(
+                    _contains(EmployerAlias.name_key, w),
+                    _contains(Employer.name_key, w),
+                    _contains(Employer.city_key, w),
+                )
+                for w in words
+            ),
+        )
+    )
+    return sa.union(by_name, by_alias)
+
+
+def _starts(key: str) -> sa.CompoundSelect[int]:
+    """Ids of employers whose name or an alias is the key or starts with it."""
+    prefix = f"{_escape_like(key)}%"
+    return sa.union(
+        sa.select(Employer.id).where(Employer.name_key.like(prefix, escape="\\")),
+        sa.select(EmployerAlias.employer_id).where(
+            EmployerAlias.name_key.like(prefix, escape="\\")
+        ),
+    )
+
+
+def _among(ids: list[int], dialect: str) -> sa.ColumnElement[bool]:
+    if dialect == "postgresql":  # one array parameter, an index scan per id
+        return Employer.id == sa.any_(sa.bindparam("ids", ids, type_=ARRAY(sa.Integer)))
+    return Employer.id.in_(ids)
 
 
 def _one_word(word: str) -> sa.ColumnElement[bool]:
@@ -168,7 +204,7 @@ def _alias_key(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
 
 
 def _ranked(
-    key: str, ids: sa.Select[int] | sa.CompoundSelect[int] | None, now: datetime
+    key: str, ids: list[int] | None, dialect: str, now: datetime
 ) -> sa.Select[Employer, int]:
     """Employers (among `ids`, if given), best first, with their visible review counts."""
     reviews = _visible_reviews(now).label("reviews")
@@ -187,7 +223,7 @@ def _ranked(
         ),
         else_=2,
     )
-    return stmt.where(Employer.id.in_(ids)).order_by(
+    return stmt.where(_among(ids, dialect)).order_by(
         tier,
         sa.func.similarity(Employer.name_key, key).desc(),
         reviews.desc(),
@@ -196,8 +232,55 @@ def _ranked(
     )
 
 
-def _nearest(key: str, dialect: str, fts: bool, now: datetime) -> list[Hit]:
-    """Typo tolerance: names (or aliases) most similar to the whole query, above the threshold."""
+def _candidates(key: str, words: list[str], dialect: str, fts: bool) -> list[int]:
+    """Ids matching every word: at most `MAX_CANDIDATES`, plus every exact and prefix match.
+
+    Fetched first, so ranking reads rows by primary key rather than joining a set the planner
+    cannot size; a very broad query ranks a sample of its matches, never losing the name itself.
+    """
+    ids = list(db.session.scalars(_word_matches(words, dialect, fts).limit(MAX_CANDIDATES)))
+    if len(ids) == MAX_CANDIDATES:
+        ids = sorted(set(ids) | set(db.session.scalars(_starts(key))))
+    return ids
+
+
+def _near_word(
+    column: so.InstrumentedAttribute[str], word: str, dialect: str
+) -> sa.ColumnElement[bool]:
+    """The word is in the column, or a word of the column is close to it (word similarity)."""
+    near: sa.ColumnElement[bool]
+    if dialect == "postgresql":  # `%>` is indexable: word_similarity >= its threshold
+        near = column.op("%>", return_type=sa.Boolean)(word)
+    else:
+        near = sa.func.word_similarity(word, column) >= WORD_SIMILARITY
+    return sa.or_(_contains(column, word), near)
+
+
+def _nearest(key: str, words: list[str], dialect: str, fts: bool, now: datetime) -> list[Hit]:
+    """Typo tolerance: employers where every word is in, or close to a word of, the name or
+    city (or an alias), most similar names first. Each word must pass on its own, which keeps
+    the index's candidates few and random letters out."""
+    by_name = sa.select(Employer.id).where(
+        *(
+            sa.or_(
+                _near_word(Employer.name_key, w, dialect), _near_word(Employer.city_key, w, dialect)
+            )
+            for w in words
+        )
+    )
+    by_alias = sa.select(EmployerAlias.employer_id).where(
+        *(_near_word(EmployerAlias.name_key, w, dialect) for w in words)
+    )
+    if dialect == "sqlite" and fts:  # narrowed to rows sharing a trigram with the query
+        grams = sorted({w[i : i + 3] for w in words for i in range(len(w) - 2)})
+        if not grams:
+            return []
+        shared = _fts_ids("(" + " OR ".join(_fts_phrase(g) for g in grams) + ")")
+        by_name = by_name.where(Employer.id.in_(shared))
+        by_alias = by_alias.where(EmployerAlias.employer_id.in_(shared))
+    ids = list(db.session.scalars(sa.union(by_name, by_alias).limit(MAX_CANDIDATES)))
+    if not ids:
+        return []
     score = sa.func.greatest if dialect == "postgresql" else sa.func.max
     alias_score = (
         sa.select(sa.func.max(sa.func.similarity(EmployerAlias.name_key, key)))
@@ -205,33 +288,31 @@ def _nearest(key: str, dialect: str, fts: bool, now: datetime) -> list[Hit]:
         .scalar_subquery()
     )
     best = score(sa.func.similarity(Employer.name_key, key), sa.func.coalesce(alias_score, 0))
-    close: sa.Select[int] | sa.CompoundSelect[int]
-    if dialect == "postgresql":
-        # `%` is the indexable form of similarity >= pg_trgm.similarity_threshold
-        db.session.execute(
-            sa.select(
-                sa.func.set_config("pg_trgm.similarity_threshold", str(SIMILARITY_THRESHOLD), True)
-            )
-        )
-        close = sa.union(
-            sa.select(Employer.id).where(Employer.name_key.op("%")(key)),
-            sa.select(EmployerAlias.employer_id).where(EmployerAlias.name_key.op("%")(key)),
-        )
-    elif fts:
-        grams = sorted({w[i : i + 3] for w in key.split() for i in range(len(w) - 2)})
-        if not grams:
-            return []
-        close = _fts_ids("names : (" + " OR ".join(_fts_phrase(g) for g in grams) + ")")
-    else:
-        close = sa.select(Employer.id)
     reviews = _visible_reviews(now).label("reviews")
     stmt = (
         sa.select(Employer, reviews)
-        .where(listed(), Employer.id.in_(close), best >= SIMILARITY_THRESHOLD)
+        .where(listed(), _among(ids, dialect))
         .order_by(best.desc(), reviews.desc(), Employer.name_key, Employer.id)
         .limit(FUZZY_MAX)
     )
     return [Hit(employer, count) for employer, count in db.session.execute(stmt)]
+
+
+def _prepare(conn: sa.Connection) -> bool:
+    """Per-transaction settings; returns whether SQLite has its FTS5 table."""
+    if conn.dialect.name == "sqlite":
+        return _sqlite_fts(conn)
+    if conn.dialect.name == "postgresql":
+        # JIT compiles for ~100 ms, and parallel workers take ms to start, on queries the
+        # planner guesses are big; `%>` reads its threshold from the session
+        conn.execute(
+            sa.select(
+                sa.func.set_config("jit", "off", True),
+                sa.func.set_config("max_parallel_workers_per_gather", "0", True),
+                sa.func.set_config("pg_trgm.word_similarity_threshold", str(WORD_SIMILARITY), True),
+            )
+        )
+    return False
 
 
 def search(
@@ -240,22 +321,26 @@ def search(
     """A page of the directory for this query (all employers by name when it is empty)."""
     now = now or datetime.now(UTC)
     page = max(page, 1)
-    key = name_key(query)
-    words = key.split()[:MAX_WORDS]
+    words = name_key(query).split()[:MAX_WORDS]
     key = " ".join(words)
     conn = db.session.connection()
     dialect = conn.dialect.name
-    fts = dialect == "sqlite" and _sqlite_fts(conn)
-    ids = _word_matches(words, dialect, fts) if words else None
-    stmt = _ranked(key, ids, now).limit(per_page + 1).offset((page - 1) * per_page)
-    rows = [Hit(employer, count) for employer, count in db.session.execute(stmt)]
-    head = rows
-    if words and page > 1:
-        head = [Hit(e, n) for e, n in db.session.execute(_ranked(key, ids, now).limit(FUZZY_BELOW))]
-    if not words or len(head) >= FUZZY_BELOW:
+    fts = _prepare(conn)
+    ids = _candidates(key, words, dialect, fts) if words else None
+    if ids == []:
+        rows: list[Hit] = []
+    else:
+        stmt = _ranked(key, ids, dialect, now).limit(per_page + 1).offset((page - 1) * per_page)
+        rows = [Hit(employer, count) for employer, count in db.session.execute(stmt)]
+    if ids is None or len(ids) >= FUZZY_BELOW:
         return Results(hits=rows[:per_page], page=page, has_next=len(rows) > per_page)
+    head = rows if page == 1 else [
+        Hit(e, n) for e, n in db.session.execute(_ranked(key, ids, dialect, now))
+    ]  # fmt: skip
     seen = {hit.employer.id for hit in head}
-    nearest = [hit for hit in _nearest(key, dialect, fts, now) if hit.employer.id not in seen]
+    nearest = [
+        hit for hit in _nearest(key, words, dialect, fts, now) if hit.employer.id not in seen
+    ]
     combined, start = head + nearest, (page - 1) * per_page
     return Results(
         hits=combined[start : start + per_page],
