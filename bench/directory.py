@@ -14,6 +14,7 @@ Both databases are dropped at the end unless `--keep`.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -272,6 +273,7 @@ def main() -> None:
         web, before, after = through_gunicorn(main_db.url, args.rounds)
         web_plain, _, _ = through_gunicorn(plain_db.url, args.plain_rounds)
         report("through gunicorn (2 sync workers, GET /employers?q=…)", web, web_plain)
+        print(f"\nload average (1, 5, 15 min) at the end: {os.getloadavg()}")
         print(f"\nweb workers' RSS before/after the searches: {before} / {after} kB")
         print("\nfirst results:", {label: names[:1] for label, names in first.items()})
         checks = {

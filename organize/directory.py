@@ -152,7 +152,7 @@ def _word_matches(
             ),
         )
     )
-    return sa.union(by_name, by_alias)
+    return sa.union_all(by_name, by_alias)  # duplicates are harmless; LIMIT can stop early
 
 
 def _starts(key: str) -> sa.CompoundSelect[int]:
@@ -240,8 +240,8 @@ def _candidates(key: str, words: list[str], dialect: str, fts: bool) -> list[int
     """
     ids = list(db.session.scalars(_word_matches(words, dialect, fts).limit(MAX_CANDIDATES)))
     if len(ids) == MAX_CANDIDATES:
-        ids = sorted(set(ids) | set(db.session.scalars(_starts(key))))
-    return ids
+        ids += db.session.scalars(_starts(key))
+    return sorted(set(ids))
 
 
 def _near_word(
@@ -278,7 +278,7 @@ def _nearest(key: str, words: list[str], dialect: str, fts: bool, now: datetime)
         shared = _fts_ids("(" + " OR ".join(_fts_phrase(g) for g in grams) + ")")
         by_name = by_name.where(Employer.id.in_(shared))
         by_alias = by_alias.where(EmployerAlias.employer_id.in_(shared))
-    ids = list(db.session.scalars(sa.union(by_name, by_alias).limit(MAX_CANDIDATES)))
+    ids = list(db.session.scalars(sa.union_all(by_name, by_alias).limit(MAX_CANDIDATES)))
     if not ids:
         return []
     score = sa.func.greatest if dialect == "postgresql" else sa.func.max
