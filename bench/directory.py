@@ -164,11 +164,22 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def in_process(url: str, rounds: int) -> tuple[dict[str, list[float]], dict[str, list[str]]]:
-    """Milliseconds per search (a fresh session each, as a request has) and the first names."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used (the PostgreSQL backend is on this machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def in_process(
+    url: str, rounds: int, measure_cpu: bool = True
+) -> tuple[dict[str, list[float]], dict[str, list[str]], dict[str, tuple[float, float]]]:
+    """Milliseconds per search (a fresh session each, as a request has), the first names, and
+    the CPU per search of PostgreSQL's backend and of this process (what a quiet machine would
+    wait for: wall time on a busy one also counts other processes' turns)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, **KEYS, "REVIEW_PUBLISH_DELAY": "0"})
     times: dict[str, list[float]] = {label: [] for label in QUERIES}
     first: dict[str, list[str]] = {}
+    cpu: dict[str, tuple[float, float]] = {}
     with app.app_context():
         for label, query in QUERIES.items():  # warm-up: plans, caches, the confusables table
             first[label] = [h.employer.name for h in directory.search(query=query).hits[:3]]
@@ -179,8 +190,19 @@ def in_process(url: str, rounds: int) -> tuple[dict[str, list[float]], dict[str,
                 directory.search(query=query)
                 db.session.remove()
                 times[label].append((time.perf_counter() - started) * 1000)
+        for label, query in QUERIES.items() if measure_cpu else ():  # one backend to read
+            backend = db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            server, app_cpu = _cpu_seconds(int(backend or 0)), time.process_time()
+            for _ in range(rounds):
+                directory.search(query=query)
+                db.session.rollback()
+            cpu[label] = (
+                (_cpu_seconds(int(backend or 0)) - server) * 1000 / rounds,
+                (time.process_time() - app_cpu) * 1000 / rounds,
+            )
+            db.session.remove()
         db.engine.dispose()
-    return times, first
+    return times, first, cpu
 
 
 def _rss_kb(pid: int) -> int:
@@ -267,9 +289,12 @@ def main() -> None:
     try:
         if not args.reuse:
             build(main_db, plain_db, args.employers)
-        indexed, first = in_process(main_db.url, args.rounds)
-        plain, _ = in_process(plain_db.url, args.plain_rounds)
+        indexed, first, cpu = in_process(main_db.url, args.rounds)
+        plain, _, _ = in_process(plain_db.url, args.plain_rounds, measure_cpu=False)
         report(f"in-process, {args.employers:,} employers (PostgreSQL)", indexed, plain)
+        print("\nCPU per search (indexed): PostgreSQL backend + this process")
+        for label, (server, app_cpu) in cpu.items():
+            print(f"{label:<16}{server:>8.1f}ms + {app_cpu:>5.1f}ms = {server + app_cpu:>6.1f}ms")
         web, before, after = through_gunicorn(main_db.url, args.rounds)
         web_plain, _, _ = through_gunicorn(plain_db.url, args.plain_rounds)
         report("through gunicorn (2 sync workers, GET /employers?q=…)", web, web_plain)
