@@ -3,7 +3,8 @@
 Name and city keys are recomputed with `organize.plumbing.text.name_key` / `match_key`, so a
 look-alike spelling added after this meets the employer it imitates. Where two existing employers
 now share a key (a look-alike that already split one), the later keeps its old key: merging them
-is an organizer's decision, and the unique constraint must hold.
+is an organizer's decision, and the unique constraint must hold. Aliases of one employer that now
+share a key are merged into the first (a downgrade does not bring the duplicate back).
 
 Revision ID: d7c1f0a2b3e4
 Revises: 6d1e0c3f9a21
