@@ -88,6 +88,8 @@ def run_migrations_online():
                 directives[:] = []
                 logger.info("No changes in schema detected.")
 
+    from organize.models.employers import include_object_for
+
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
     if conf_args.get("process_revision_directives") is None:
@@ -96,6 +98,8 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # search structures that exist on one database only (pg_trgm indexes, SQLite FTS5)
+        conf_args.setdefault("include_object", include_object_for(connection.dialect.name))
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

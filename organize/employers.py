@@ -2,10 +2,11 @@
 
 import sqlalchemy as sa
 
+from organize import directory
 from organize.extensions import db
 from organize.models import Employer, EmployerAlias
 from organize.plumbing.i18n import N_
-from organize.plumbing.text import fold, name_key, slugify
+from organize.plumbing.text import match_key, name_key, slugify
 
 INDUSTRIES = (
     "cleaning",
@@ -34,31 +35,9 @@ INDUSTRY_LABELS = {
 }
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def search(*, query: str = "", limit: int = 50) -> list[Employer]:
-    """Employers whose name, an alias or the city contains every word of the query.
-
-    Matching runs on pre-folded key columns, so it is accent- and case-insensitive on SQLite
-    and PostgreSQL alike, without database extensions.
-    """
-    stmt = sa.select(Employer)
-    for word in fold(query).split()[:6]:
-        pattern = f"%{_escape_like(word)}%"
-        alias_hit = sa.select(EmployerAlias.id).where(
-            EmployerAlias.employer_id == Employer.id,
-            EmployerAlias.name_key.like(pattern, escape="\\"),
-        )
-        stmt = stmt.where(
-            sa.or_(
-                Employer.name_key.like(pattern, escape="\\"),
-                Employer.city_key.like(pattern, escape="\\"),
-                alias_hit.exists(),
-            )
-        )
-    return list(db.session.scalars(stmt.order_by(Employer.name_key).limit(limit)))
+    """The best `limit` employers for this query (see `organize.directory.search`)."""
+    return [hit.employer for hit in directory.search(query=query, per_page=limit).hits]
 
 
 def get_by_slug(*, slug: str) -> Employer | None:
@@ -68,7 +47,7 @@ def get_by_slug(*, slug: str) -> Employer | None:
 
 def find_duplicate(*, name: str, city: str) -> Employer | None:
     """An employer with the same normalized name (or alias) in the same city."""
-    key, city_key = name_key(name), fold(city)
+    key, city_key = name_key(name), match_key(city)
     by_name = sa.select(Employer).where(Employer.name_key == key, Employer.city_key == city_key)
     found = db.session.scalar(by_name)
     if found is not None:
@@ -126,7 +105,7 @@ def add(
         slug=_unique_slug(name, city),
         name_key=name_key(name),
         city=city,
-        city_key=fold(city),
+        city_key=match_key(city),
         region=region.strip(),
         industry=industry if industry in INDUSTRIES else "other",
         added_by=added_by,

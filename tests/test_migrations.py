@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from organize import create_app
 from organize.extensions import db
 from organize.models import Base
+from organize.models.employers import include_object_for
 from tests.conftest import TEST_DATABASE_URL, make_config
 
 
@@ -40,7 +41,8 @@ def test_upgrade_from_empty_matches_models_and_downgrades(empty_database_url):
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            opts = {"include_object": include_object_for(conn.dialect.name)}
+            diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata)
         assert diff == []
         tables = set(sa.inspect(db.engine).get_table_names())
         assert {t.name for t in Base.metadata.sorted_tables} <= tables

@@ -2,9 +2,12 @@
 
 import re
 import unicodedata
+from functools import cache
+
+from organize.plumbing.confusables import skeleton
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_LEGAL_SUFFIXES = {"llc", "inc", "co", "corp", "ltd", "company", "sa", "de", "cv", "srl"}
+_LEGAL_SUFFIXES = ("llc", "inc", "co", "corp", "ltd", "company", "sa", "de", "cv", "srl")
 
 
 def fold(text: str) -> str:
@@ -14,10 +17,26 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", stripped).split())
 
 
+def match_key(text: str) -> str:
+    """`fold`, then Unicode's confusable skeleton: the key employer dedup and search share.
+
+    The skeleton is taken of the upper case (so Cyrillic 'Н', 'н' and Latin 'H', 'h' all meet at
+    'h', and 'I', 'i', 'l', 'L' at 'l'), then folded again; invisible format characters (zero-width
+    space, joiners) are dropped first. Keys are for matching, never shown.
+    """
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width etc.
+    return fold(skeleton(fold(visible).upper()))
+
+
+@cache
+def _legal_suffix_keys() -> frozenset[str]:
+    return frozenset(match_key(suffix) for suffix in _LEGAL_SUFFIXES)  # 'llc' → 'iic'
+
+
 def name_key(name: str) -> str:
-    """Key for deduplicating employer names: folded, with trailing legal suffixes dropped."""
-    words = fold(name).split()
-    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+    """Key for deduplicating employer names: `match_key`, trailing legal suffixes dropped."""
+    words = match_key(name).split()
+    while len(words) > 1 and words[-1] in _legal_suffix_keys():
         words.pop()
     return " ".join(words)
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from organize import employers, notices, resources, reviews, rights
+from organize import directory, employers, notices, resources, reviews, rights
 from organize.extensions import db, limiter
 from organize.models import FLAG_FIELDS, RATING_FIELDS
 from organize.plumbing.i18n import current_locale
@@ -35,10 +35,13 @@ def home() -> str:
 
 @bp.get("/employers")
 def employer_list() -> str:
-    """The directory, searchable by name, alias or city (accents and case ignored)."""
+    """The directory, searchable by name, alias or city (accents, case, look-alikes and typos
+    forgiven), a page at a time, with each employer's count of reviews where k allows."""
     query = request.args.get("q", "")[:100]
-    found = employers.search(query=query)
-    return render_template("employers/list.html", employers=found, query=query)
+    page = request.args.get("page", 1, type=int) or 1
+    results = directory.search(query=query, page=min(max(page, 1), 1000))
+    threshold = current_app.config["REVIEW_K_THRESHOLD"]
+    return render_template("employers/list.html", results=results, query=query, threshold=threshold)
 
 
 @bp.route("/employers/new", methods=["GET", "POST"])
