@@ -46,7 +46,8 @@ def test_with_redis_jobs_go_through_rq(app_factory, redis_client):
     app = app_factory(REDIS_URL=TEST_REDIS_URL)
     with app.app_context():
         enqueue(record_call, 8)  # RQ runs it inline in tests (RQ_ASYNC follows TESTING)
-        assert rq.queue.connection.connection_pool.connection_kwargs["db"] == 15
+        expected_db = int(TEST_REDIS_URL.rsplit("/", 1)[1] or 0)
+        assert rq.queue.connection.connection_pool.connection_kwargs["db"] == expected_db
     assert CALLS == [8]
 
 
