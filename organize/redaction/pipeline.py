@@ -1,8 +1,10 @@
 """The redaction pipeline: run each detector, merge their spans, write the placeholders.
 
 Markup is found first on the raw input; the other detectors then see a copy in which every
-markup character is blanked to a space, so offsets stay those of the input while
-``<b>Maria</b> Smith`` reads as the name it shows.
+markup character is blanked to a space (so ``<b>Maria</b> Smith`` reads as the name it shows)
+and invisible and look-alike characters are folded (``normalize.py``: "Ma\u200bria",
+"917\u2011461\u20131626"). Their spans are mapped back to the input, so a placeholder
+replaces the whole original run; format characters are dropped from the output everywhere.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from organize.redaction.detectors.markup import find_markup
 from organize.redaction.detectors.person import find_people
 from organize.redaction.detectors.phone import find_phones
 from organize.redaction.labels import placeholders_for
+from organize.redaction.normalize import fold, invisible_spans, to_input
 from organize.redaction.spans import Span, merge_spans
 
 Detector = Callable[[str], list[Span]]
@@ -104,13 +107,15 @@ def redact(text: str, locale: str = "en") -> Redaction:
     Works without a Flask app: jobs and benchmarks call it directly.
     """
     markup = find_markup(text)
+    invisible = invisible_spans(text)
     if "<" in text:
-        markup += _stray_tag_openers(text, markup)
-    masked = _mask(text, markup)
-    found = list(markup)
+        # Dropped invisible characters count as removed: "<\u200bb>" must not become "<b>".
+        markup += _stray_tag_openers(text, markup + invisible)
+    folded, index = fold(_mask(text, markup))
+    detected: list[Span] = []
     for detect in STAGES:
-        found.extend(detect(masked))
-    spans = merge_spans(found)
+        detected.extend(detect(folded))
+    spans = merge_spans([*markup, *invisible, *to_input(detected, index)])
     output = _render(text, spans, placeholders_for(locale))
     if "<" in output and nh3.is_html(output):
         # Safety net, not expected to fire: never hand back something a browser would parse.
