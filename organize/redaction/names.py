@@ -1,4 +1,7 @@
-"""Name gazetteers, built once from Faker's locale providers on first use.
+"""Name gazetteers, built once on first use from Faker's locale providers and our lists.
+
+``data/gazetteer_first.txt`` and ``gazetteer_last.txt`` add the names of the countries our
+members come from (written by ``scripts/build_gazetteer.py`` from ``names-dataset``).
 
 Faker's import costs ~0.1 s, so nothing here runs at import time; ``gazetteer()`` builds the
 sets on the first call and caches them (``bench/redaction.py`` prints the one-off cost).
@@ -29,6 +32,12 @@ def _words(filename: str) -> frozenset[str]:
     """One folded word per line of ``data/<filename>``; ``#`` starts a comment."""
     text = (_DATA / filename).read_text(encoding="utf-8")
     return frozenset(fold(w) for line in text.splitlines() for w in line.split("#", 1)[0].split())
+
+
+def _built(filename: str) -> set[str]:
+    """The names in a list written by ``scripts/build_gazetteer.py`` (already folded)."""
+    lines = (_DATA / filename).read_text(encoding="utf-8").splitlines()
+    return {line for line in lines if line and not line.startswith("#")}
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,8 @@ def gazetteer() -> Gazetteer:
         for attribute in ("first_names", "first_names_male", "first_names_female"):
             first |= _provider_names(locale, attribute)
         last |= _provider_names(locale, "last_names")
-    first |= _words("nicknames.txt")
+    first |= _words("nicknames.txt") | _built("gazetteer_first.txt")
+    last |= _built("gazetteer_last.txt")
     never = _words("not_names.txt")
     particles = {"de", "del", "la", "las", "los", "y", "i", "e", "van", "von", "da", "di"}
     first -= never | particles

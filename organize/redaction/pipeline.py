@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import nh3
 
 from organize.redaction.detectors.address import find_addresses
+from organize.redaction.detectors.chinese import find_chinese_names
 from organize.redaction.detectors.contact import find_emails, find_urls
 from organize.redaction.detectors.ids import find_anumbers, find_ssns
 from organize.redaction.detectors.markup import find_markup
@@ -39,6 +40,7 @@ STAGES: tuple[Detector, ...] = (
     find_phones,
     find_addresses,
     find_people,
+    find_chinese_names,
 )
 
 

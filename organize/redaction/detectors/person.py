@@ -23,10 +23,14 @@ from organize.redaction.names import fold, gazetteer
 from organize.redaction.spans import Span
 
 _TITLES = cues.HONORIFIC_ABBREVIATIONS | cues.HONORIFIC_WORDS
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
+# Letters, not Chinese characters: "工头Michael Tan" holds the name "Michael Tan".
+_LETTERS = r"[^\W\d_\u3400-\u9fff]+"
+_TOKEN = re.compile(rf"{_LETTERS}(?:['’]{_LETTERS})*(?:-{_LETTERS})*")
 _JOIN = re.compile(r"[ \t]+")  # what may separate the words of one name
 _AFTER_TITLE = re.compile(r"\.?[ \t]*")  # "Mr. Gonzalez", "Sr.Gomez", "Don Luis"
 _LIST_COMMA = re.compile(r",?[ \t]*")  # between names of a list: "Sandra, Rosa", "y Rosa"
+_ROLE_GAP = re.compile(r"[ \t]*,[ \t]*")  # "Dolores Santiago, the night manager"
+_ROLE_LEAD = frozenset({"the", "our", "my", "la", "el", "mi", "nuestro", "nuestra", "ang", "a"})
 _CUE_GAP = re.compile(r"[\s,:;\-–(\"“']*")  # what may separate a cue from the name
 
 
@@ -89,6 +93,44 @@ def find_people(text: str) -> list[Span]:
         # Lower case: only an unambiguous first name followed by an unambiguous surname.
         return tok.key in g.first and nxt.key in g.last and plain_lower(tok) and plain_lower(nxt)
 
+    def unknown_then_surname(i: int) -> bool:
+        """ "Aminata Diallo": a capitalized unknown word right before a known surname."""
+        tok = tokens[i]
+        if not tok.cap or tok.key in known or len(tok.key) < 3 or not joined(i):
+            return False
+        if tok.key in g.never or tok.key in g.common or tok.key in cues.PLACE_PREFIXES:
+            return False
+        nxt = tokens[i + 1]
+        return (
+            nxt.cap
+            and nxt.key in g.last
+            and nxt.key not in g.ambiguous
+            and nxt.key not in g.never
+            and nxt.key not in cues.BUSINESS_SUFFIXES
+        )
+
+    def role_follows(i: int) -> bool:
+        """ "(Dolores Santiago, the night manager)": capitalized words, a comma, then a role."""
+        tok = tokens[i]
+        if not tok.cap or tok.key in g.never or len(tok.key) < 3 or tok.key in _TITLES:
+            return False
+        if i > 0 and tokens[i - 1].cap and joined(i - 1):
+            return False  # only the start of a capitalized run
+        j = i
+        while j - i < 3 and joined(j) and tokens[j + 1].cap and tokens[j + 1].key not in g.never:
+            j += 1
+        if (
+            _ROLE_GAP.fullmatch(
+                text, tokens[j].end, tokens[j + 1].start if j + 1 < len(tokens) else len(text)
+            )
+            is None
+        ):
+            return False
+        window = tokens[j + 1 : j + 5]
+        return any(t.key in cues.ROLE_NOUNS for t in window) and all(
+            t.key in _ROLE_LEAD or t.key in cues.ROLE_NOUNS or not t.cap for t in window[:1]
+        )
+
     def plain_lower(tok: _Token) -> bool:
         """A lower-case word that can only be a name."""
         return tok.key not in g.ambiguous and tok.key not in g.common
@@ -110,7 +152,7 @@ def find_people(text: str) -> list[Span]:
         j = i
         while joined(j):
             nxt = tokens[j + 1]
-            if nxt.key in g.never or nxt.key in _TITLES:
+            if nxt.key in g.never or nxt.key in _TITLES or nxt.key in cues.BUSINESS_SUFFIXES:
                 break
             if nxt.key in known and (nxt.cap or (not tokens[j].cap and plain_lower(nxt))):
                 j += 1
@@ -167,10 +209,15 @@ def find_people(text: str) -> list[Span]:
             while j + 1 < len(tokens) and joined(j, _CUE_GAP) and tokens[j + 1].key in cues.FILLERS:
                 j += 1
             if joined(j, _CUE_GAP) and name_like(j + 1, after_cue=True):
-                start = first = -1 if tokens[j + 1].key in cues.HONORIFIC_WORDS else j + 1
+                start = first = -1 if tokens[j + 1].key in _TITLES else j + 1
                 if first > 0:
                     start = tokens[first].start
-        elif starts_name(i) or listed_after_name(i, previous_last):
+        elif (
+            starts_name(i)
+            or unknown_then_surname(i)
+            or listed_after_name(i, previous_last)
+            or role_follows(i)
+        ):
             start, first = tok.start, i
         if first < 0:
             i += 1
@@ -180,4 +227,37 @@ def find_people(text: str) -> list[Span]:
             spans.append(Span(start, tokens[last].end, "person"))
             previous_last = last
         i = last + 1
-    return spans
+    return spans + _mentions_again(text, tokens, spans)
+
+
+_EMAIL_NAME = re.compile(r"(?<![\w.])([^\W\d_]{3,})[._-]([^\W\d_]{3,})[\w.-]*@")
+_CO_REFERENCE_SKIP = _TITLES | cues.PARTICLES | cues.ROLE_CUES | cues.FILLERS
+
+
+def _mentions_again(text: str, tokens: list[_Token], spans: list[Span]) -> list[Span]:
+    """Co-reference: every other capitalized use of a word of a name already found.
+
+    "Fatima Haddad from payroll ... Haddad never showed us" and "Jean-Baptiste's van": a
+    name found once is redacted everywhere in the text, alone or possessive. The first and
+    last name of an e-mail's local part ("lorna.macapagal@...") count as found too.
+    """
+    g = gazetteer()
+    names: set[str] = set()
+    covered: set[int] = set()
+    for span in spans:
+        for tok in tokens:
+            if span.start <= tok.start and tok.end <= span.end:
+                covered.add(tok.start)
+                if len(tok.key) > 2 and tok.key not in _CO_REFERENCE_SKIP:
+                    names.add(tok.key)
+    if "@" in text:
+        for match in _EMAIL_NAME.finditer(text):
+            names |= {fold(part) for part in match.groups()}
+    names -= g.never | g.common
+    if not names:
+        return []
+    return [
+        Span(tok.start, tok.end, "person")
+        for tok in tokens
+        if tok.key in names and tok.cap and tok.start not in covered
+    ]
