@@ -25,6 +25,7 @@ from organize.redaction.detectors.person import find_people
 from organize.redaction.detectors.phone import find_phones
 from organize.redaction.labels import placeholders_for
 from organize.redaction.normalize import fold, invisible_spans, to_input
+from organize.redaction.quasi import QuasiWarning, quasi_identifiers
 from organize.redaction.spans import Span, merge_spans
 
 Detector = Callable[[str], list[Span]]
@@ -46,11 +47,16 @@ STAGES: tuple[Detector, ...] = (
 
 @dataclass(frozen=True)
 class Redaction:
-    """The redacted ``text``, the merged ``spans`` over the input, and counts by kind."""
+    """The redacted ``text``, the merged ``spans`` over the input, and counts by kind.
+
+    ``warnings`` name what may still point at the writer (``quasi.py``), in the requested
+    language, for the preview to show: advice, never a reason to refuse the text.
+    """
 
     text: str
     spans: list[Span] = field(default_factory=list)
     report: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[QuasiWarning, ...] = ()
 
 
 def _mask(text: str, spans: list[Span]) -> str:
@@ -122,4 +128,9 @@ def redact(text: str, locale: str = "en") -> Redaction:
     if "<" in output and nh3.is_html(output):
         # Safety net, not expected to fire: never hand back something a browser would parse.
         output = output.replace("<", "‹")
-    return Redaction(text=output, spans=spans, report=dict(Counter(s.kind for s in spans)))
+    return Redaction(
+        text=output,
+        spans=spans,
+        report=dict(Counter(s.kind for s in spans)),
+        warnings=quasi_identifiers(folded, locale),
+    )
