@@ -34,6 +34,7 @@ DEV_CORPUS = Path(
 OWN_CASES = ROOT / "tests" / "redaction" / "cases.jsonl"
 HELD_OUT = ROOT / "tests" / "redaction" / "heldout.jsonl"  # never used for tuning
 HELD_OUT_V2 = ROOT / "tests" / "redaction" / "heldout2.jsonl"  # v2's targets (five languages)
+FRESH = ROOT / "tests" / "redaction" / "fresh.jsonl"  # written after v2's tuning, never tuned on
 
 # Run in a fresh interpreter: the gazetteer's memory and build time, with and without the
 # lists built from names-dataset (data/gazetteer_*.txt), so what v2 adds is measured alone.
@@ -145,6 +146,7 @@ def main() -> None:
     _report(f"own cases {OWN_CASES.relative_to(ROOT)}", load_cases(OWN_CASES), args.rounds)
     _report(f"held-out {HELD_OUT.relative_to(ROOT)}", load_cases(HELD_OUT), args.rounds)
     _report(f"held-out v2 {HELD_OUT_V2.relative_to(ROOT)}", load_cases(HELD_OUT_V2), args.rounds)
+    _report(f"fresh {FRESH.relative_to(ROOT)}", load_cases(FRESH), args.rounds)
 
 
 if __name__ == "__main__":

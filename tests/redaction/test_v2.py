@@ -107,6 +107,7 @@ def test_zip_plus_four_is_redacted_but_a_plain_zip_stays() -> None:
     assert redact("Houston TX 77253-3381").text == "Houston TX [address]"
     assert redact("Houston TX 77253").text == "Houston TX 77253"
     assert redact("I worked in the box 12 hours").text == "I worked in the box 12 hours"
+    assert redact("1450 NE 125th St Apt 9, North Miami").text == "[address], North Miami"
 
 
 @pytest.mark.parametrize(
@@ -116,6 +117,7 @@ def test_zip_plus_four_is_redacted_but_a_plain_zip_stays() -> None:
         "Nos fuimos de Constructora Maya porque no pagaban.",
         "We ate at Golden Dragon Buffet after the shift.",
         "Ipadala sa Daly City ang sulat.",
+        "They trained me at Lone Star Linen; pay was late.",
     ],
 )
 def test_employer_and_place_words_survive(text: str) -> None:

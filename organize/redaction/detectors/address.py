@@ -27,7 +27,7 @@ _NOT_STREET_WORD = (
 _STREET_WORD = rf"{_NOT_STREET_WORD}(?:[NSEW]\.?|\d{{1,3}}(?:st|nd|rd|th)|[A-Za-zÀ-ÿ][\w'’.-]*+)"
 _UNIT = (
     r"(?:,?\s*(?:apt|apartment|unit|suite|ste|rm|room|fl|floor|bldg|depto|dpto|departamento"
-    r"|int|interior|no|n[uú]m|num)\.?\s*#?\s*[A-Za-z0-9][\w-]{0,5}\b"
+    r"|int|interior|no|n[uú]m|num)(?![a-z])\.?\s*#?\s*[A-Za-z0-9][\w-]{0,5}\b"
     r"|,?\s*#\s*[A-Za-z0-9][\w-]{0,5}\b)"
 )
 _US_ADDRESS = re.compile(

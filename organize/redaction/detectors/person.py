@@ -158,8 +158,11 @@ def find_people(text: str) -> list[Span]:
                 j += 1
             elif (k := after_particles(j + 1)) > j + 1:
                 j = k
-            elif j == i and nxt.cap and tokens[j].cap and tokens[j].key in g.first:
-                j += 1  # "Maria Xiong": an unknown capitalized word after a first name
+            elif nxt.cap and tokens[j].cap:
+                # "Maria Xiong", "Pham Thi Hoa": one unknown capitalized word ends a name;
+                # not when yet another follows ("Lone Star Linen" is a business).
+                if not (joined(j + 1) and tokens[j + 2].cap):
+                    j += 1
                 break
             else:
                 break
@@ -176,13 +179,24 @@ def find_people(text: str) -> list[Span]:
                 return False
             if first > 0 and tokens[first - 1].key in cues.AT_BUSINESS:
                 return False
-        return not (joined(last) and tokens[last + 1].key in cues.BUSINESS_SUFFIXES)
+        if joined(last) and tokens[last + 1].key in cues.BUSINESS_SUFFIXES:
+            return False
+        # "at Lone Star Linen": after "at"/"en", capitalized unknown words go on: a business.
+        return not (
+            first > 0
+            and tokens[first - 1].key in cues.AT_BUSINESS
+            and joined(last)
+            and tokens[last + 1].cap
+            and tokens[last + 1].key not in known
+        )
 
     def listed_after_name(i: int, previous_last: int) -> bool:
         """Whether token ``i`` continues a list of names: "Sandra, Rosa y Luz"."""
         if previous_last < 0 or not tokens[i].cap or i - previous_last not in (1, 2):
             return False
         gap_end = tokens[i].start
+        if i - previous_last == 1 and "," not in text[tokens[previous_last].end : gap_end]:
+            return False  # "Sandra, Rosa": a list needs its comma
         if i - previous_last == 2:  # the word between must be "y", "and", "or" ...
             if tokens[i - 1].key not in cues.CONJUNCTIONS:
                 return False
