@@ -65,6 +65,24 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 
+# Words each pattern needs, checked first with plain substring tests (cheap, in C): most
+# stories hold none of them, and the patterns above are slow to try at every position.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "unique": (
+        "only", "unic", "únic", "lang ang", "iisang", "tanging", "sèl", "sel ", "唯一", "只有我",
+    ),
+    "role": (
+        "i work", "i'm the", "im the", "i am the", "i was the", "my job", "my position",
+        "my title", "soy ", "trabaj", "mi puesto", "bilang", "ako ang", "mwen se", "mwen te",
+        "mwen travay", "我是",
+    ),
+    "when": ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "alas"),
+    "self": (
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "pregnant", "embarazada", "buntis",
+        "ansent", "怀孕", "懷孕",
+    ),
+}  # fmt: skip
+
 MESSAGES: dict[str, str] = {
     "unique": N_(
         "You say you are the only one of your group there. That can point to you even "
@@ -94,8 +112,9 @@ class QuasiWarning(NamedTuple):
 
 def quasi_identifiers(text: str, locale: str = "en") -> tuple[QuasiWarning, ...]:
     """What in ``text`` may single out its writer, as advice in ``locale``; one per kind."""
+    lowered = text.casefold()
     return tuple(
         QuasiWarning(kind, translate(MESSAGES[kind], locale))
         for kind, pattern in _PATTERNS.items()
-        if pattern.search(text)
+        if any(word in lowered for word in _NEEDS[kind]) and pattern.search(text)
     )

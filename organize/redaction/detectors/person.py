@@ -258,12 +258,14 @@ def _mentions_again(text: str, tokens: list[_Token], spans: list[Span]) -> list[
     g = gazetteer()
     names: set[str] = set()
     covered: set[int] = set()
-    for span in spans:
-        for tok in tokens:
-            if span.start <= tok.start and tok.end <= span.end:
-                covered.add(tok.start)
-                if len(tok.key) > 2 and tok.key not in _CO_REFERENCE_SKIP:
-                    names.add(tok.key)
+    k = 0
+    for tok in tokens:  # spans are in text order, like the tokens
+        while k < len(spans) and spans[k].end <= tok.start:
+            k += 1
+        if k < len(spans) and spans[k].start <= tok.start and tok.end <= spans[k].end:
+            covered.add(tok.start)
+            if len(tok.key) > 2 and tok.key not in _CO_REFERENCE_SKIP:
+                names.add(tok.key)
     if "@" in text:
         for match in _EMAIL_NAME.finditer(text):
             names |= {fold(part) for part in match.groups()}
