@@ -11,6 +11,8 @@ Folding, per input character:
   hyphen, BOM, bidi controls ...) are dropped;
 - NFKC (fullwidth digits and letters, ligatures, superscripts, compatibility spaces);
 - every space separator becomes " ", line/paragraph separators "\\n", dashes and minus "-";
+- a space is added where ideographs meet Latin letters or digits ("联系maria@x.com了解"),
+  so detectors see the word boundary Chinese writes without;
 - a Cyrillic or Greek letter that looks Latin becomes that Latin letter when its word also
   holds Latin letters ("Mаria" with a Cyrillic а), so genuine Cyrillic or Greek words stay.
 """
@@ -59,6 +61,15 @@ def _fold_char(ch: str) -> str:
     return "".join(_fold_char(c) if c != ch else c for c in folded)
 
 
+def _ideographic(ch: str) -> bool:
+    """Chinese, Japanese kana or Korean: scripts written without spaces between words."""
+    return "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+
+
+def _latin_edge(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "@+(#")
+
+
 def is_invisible(ch: str) -> bool:
     """Whether ``ch`` is a format character, dropped both for detection and from the output."""
     return not ch.isascii() and unicodedata.category(ch) == "Cf"
@@ -75,12 +86,22 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     parts: list[str] = []
     index: list[int] = []
     changed = False
+    previous = " "
     for position, ch in enumerate(text):
         folded = _fold_char(ch) if not ch.isascii() else ch
         if folded != ch:
             changed = True
+        if folded and (_ideographic(previous) != _ideographic(folded[0])):
+            if _latin_edge(previous) or _latin_edge(folded[0]):
+                # "联系maria@gmail.com了解": Chinese has no spaces, so a word boundary is
+                # made visible where Latin letters or digits meet ideographs.
+                parts.append(" ")
+                index.append(position)
+                changed = True
         parts.append(folded)
         index.extend([position] * len(folded))
+        if folded:
+            previous = folded[-1]
     folded_text = "".join(parts)
     if any(c in _CONFUSABLES for c in folded_text):
         chars = list(folded_text)

@@ -49,6 +49,9 @@ SENTENCES = (
     ("es", "La encargada dijo que hablaramos con {} si alguien pregunta por las horas."),
     ("en", "they never paid the overtime, write to {} for details"),
     ("es", "No nos pagaban las horas extra. Datos: {}. Gracias."),
+    ("tl", "Hindi kami binabayaran ng overtime, tawagan si {} para sa detalye."),
+    ("ht", "Patwon an pa peye nou, rele {} pou plis enfòmasyon."),
+    ("zh", "老板不给加班费，请联系{}了解情况。"),
 )
 CLEAN = (
     "Golden Wok paid $7.25 an hour, 60 hours a week, March 2024, in Los Angeles.",
