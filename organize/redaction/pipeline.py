@@ -24,7 +24,7 @@ from organize.redaction.detectors.markup import find_markup
 from organize.redaction.detectors.person import find_people
 from organize.redaction.detectors.phone import find_phones
 from organize.redaction.labels import placeholders_for
-from organize.redaction.normalize import fold, invisible_spans, to_input
+from organize.redaction.normalize import fold, invisible_spans, is_invisible, to_input
 from organize.redaction.quasi import QuasiWarning, quasi_identifiers
 from organize.redaction.spans import Span, merge_spans
 
@@ -109,6 +109,17 @@ def _render(text: str, spans: list[Span], labels: dict[str, str]) -> str:
     return "".join(parts)
 
 
+def _report(text: str, spans: list[Span]) -> dict[str, int]:
+    """Counts by kind for the preview; dropped invisible characters are not "code" removed."""
+    return dict(
+        Counter(
+            s.kind
+            for s in spans
+            if s.kind != "markup" or not all(is_invisible(ch) for ch in text[s.start : s.end])
+        )
+    )
+
+
 def redact(text: str, locale: str = "en") -> Redaction:
     """Remove markup and personal data from ``text``, labelling each removal for ``locale``.
 
@@ -131,6 +142,6 @@ def redact(text: str, locale: str = "en") -> Redaction:
     return Redaction(
         text=output,
         spans=spans,
-        report=dict(Counter(s.kind for s in spans)),
+        report=_report(text, spans),
         warnings=quasi_identifiers(folded, locale),
     )

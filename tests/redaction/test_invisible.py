@@ -144,6 +144,12 @@ def test_spans_cover_the_whole_original_run() -> None:
     assert "\u00ad" not in result.text
 
 
+def test_dropped_invisible_characters_are_not_reported_as_removed_code() -> None:
+    result = redact("good\u200b boss\u00ad, call Ma\u200bria")
+    assert result.text == "good boss, call [name]"
+    assert result.report == {"person": 1}
+
+
 def test_emoji_sequences_keep_their_joiners() -> None:
     family = "\U0001f469\u200d\U0001f469\u200d\U0001f467"
     assert redact(f"good team {family}").text == f"good team {family}"
