@@ -88,6 +88,8 @@ def test_co_reference_in_spanish_tagalog_and_kreyol() -> None:
 def test_names_inside_an_email_feed_the_name_list() -> None:
     text = "Write to lorna.macapagal@yahoo.com. Macapagal knows what happened."
     assert redact(text).text == "Write to [email]. [name] knows what happened."
+    text = "He posts as @samuel_osei. Osei filmed us."
+    assert redact(text).text == "He posts as [link]. [name] filmed us."
 
 
 def test_chinese_names_after_cues_before_titles_and_repeated(found: Found) -> None:

@@ -244,7 +244,11 @@ def find_people(text: str) -> list[Span]:
     return spans + _mentions_again(text, tokens, spans)
 
 
-_EMAIL_NAME = re.compile(r"(?<![\w.])([^\W\d_]{3,})[._-]([^\W\d_]{3,})[\w.-]*@")
+# "lorna.macapagal@yahoo.com", "@lorna_macapagal": a first and a last name in an account.
+_EMAIL_NAME = re.compile(
+    r"(?<![\w.])([^\W\d_]{3,})[._-]([^\W\d_]{3,})[\w.-]*@"
+    r"|(?<![\w@.])@([^\W\d_]{3,})[._]([^\W\d_]{3,})"
+)
 _CO_REFERENCE_SKIP = _TITLES | cues.PARTICLES | cues.ROLE_CUES | cues.FILLERS
 
 
@@ -253,7 +257,8 @@ def _mentions_again(text: str, tokens: list[_Token], spans: list[Span]) -> list[
 
     "Fatima Haddad from payroll ... Haddad never showed us" and "Jean-Baptiste's van": a
     name found once is redacted everywhere in the text, alone or possessive. The first and
-    last name of an e-mail's local part ("lorna.macapagal@...") count as found too.
+    last name of an e-mail's local part or a handle ("lorna.macapagal@...", "@lorna_macapagal")
+    count as found too.
     """
     g = gazetteer()
     names: set[str] = set()
@@ -268,7 +273,7 @@ def _mentions_again(text: str, tokens: list[_Token], spans: list[Span]) -> list[
                 names.add(tok.key)
     if "@" in text:
         for match in _EMAIL_NAME.finditer(text):
-            names |= {fold(part) for part in match.groups()}
+            names |= {fold(part) for part in match.groups() if part}
     names -= g.never | g.common
     if not names:
         return []
