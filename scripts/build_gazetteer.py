@@ -51,6 +51,10 @@ COUNTRIES = (
     "EG", "MA", "DZ", "TN", "LY", "SA", "IQ", "JO", "LB", "SY", "YE", "PS", "AE", "KW",
     # others present in the workforce, and the US itself
     "AF", "IR", "TR", "RU", "UA", "PL", "RO", "BR", "US",
+    # Where the dataset has no ranks for a country of origin (Vietnam, Kenya, Senegal, Pakistan,
+    # Nepal, Somalia, the Dominican Republic, Cuba, Venezuela, Nicaragua ...: 19 of the above),
+    # the places their migrant workers are counted stand in: the Gulf states, Macau, Singapore.
+    "QA", "OM", "BH", "MO", "SG",
 )  # fmt: skip
 _LATIN_NAME = re.compile(r"[a-z][a-z'-]*[a-z]")
 _WORD = re.compile(r"[^\W\d_]+")

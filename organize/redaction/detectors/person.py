@@ -42,6 +42,11 @@ class _Token(NamedTuple):
     possessive: bool
 
 
+def _acronym(text: str, tok: _Token) -> bool:
+    word = text[tok.start : tok.end]
+    return len(word) > 1 and word.isupper()
+
+
 @lru_cache(maxsize=8192)
 def _key(word: str) -> str:
     return fold(word)
@@ -57,11 +62,21 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
+def _shouting(text: str) -> bool:
+    """Whether most letters are capitals: then a word in capitals may still be a name."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(ch.isupper() for ch in letters) * 2 > len(letters)
+
+
 def find_people(text: str) -> list[Span]:
     """Spans of person names in ``text`` (honorifics included, role cues not)."""
     g = gazetteer()
     known = g.known
     tokens = _tokens(text)
+    if not _shouting(text):
+        # "SID", "YES", "OSHA" in ordinary text are acronyms or emphasis: read them as written
+        # in lower case ("mi jefe JUAN PEREZ" is still two known names side by side).
+        tokens = [t._replace(cap=False) if _acronym(text, t) else t for t in tokens]
 
     def joined(i: int, gap: re.Pattern[str] = _JOIN) -> bool:
         """Whether token ``i`` and the next are parts of one phrase."""
@@ -126,10 +141,14 @@ def find_people(text: str) -> list[Span]:
             is None
         ):
             return False
-        window = tokens[j + 1 : j + 5]
-        return any(t.key in cues.ROLE_NOUNS for t in window) and all(
-            t.key in _ROLE_LEAD or t.key in cues.ROLE_NOUNS or not t.cap for t in window[:1]
-        )
+        # "the night manager", "la encargada", "our lead": up to two words, then the role,
+        # all in the same clause.
+        for k in range(j + 1, min(j + 4, len(tokens))):
+            if any(ch in ".!?;:()" for ch in text[tokens[j].end : tokens[k].start]):
+                return False
+            if tokens[k].key in cues.ROLE_NOUNS:
+                return k == j + 1 or tokens[j + 1].key in _ROLE_LEAD
+        return False
 
     def plain_lower(tok: _Token) -> bool:
         """A lower-case word that can only be a name."""
