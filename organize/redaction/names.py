@@ -88,11 +88,12 @@ def gazetteer() -> Gazetteer:
     first -= never | particles
     last -= never | particles
     common = {fold(word) for word in EnglishWords.word_list} | _words("ambiguous_names.txt")
+    known = frozenset(first).union(last)  # one union, reused: these sets hold ~70,000 names
     return Gazetteer(
         first=frozenset(first),
         last=frozenset(last),
-        known=frozenset(first | last),
-        ambiguous=frozenset((first | last) & common),
+        known=known,
+        ambiguous=frozenset(common & known),
         never=never,
         common=_words("common_words.txt"),
     )
