@@ -47,6 +47,8 @@ class Draft:
     text: str
     report: dict[str, int]
     locale: str
+    #: Advice (in the worker's language) on what may still point at them; shown, not enforced.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -80,7 +82,12 @@ def prepare(*, text: str, locale: str) -> Draft:
     text_out = result.text.strip()
     if not text_out:
         raise ReviewError(N_("Please tell us about this workplace."))
-    return Draft(text=text_out, report=dict(result.report), locale=locale)
+    return Draft(
+        text=text_out,
+        report=dict(result.report),
+        locale=locale,
+        warnings=tuple(w.message for w in result.warnings),
+    )
 
 
 def new_submission_key() -> str:

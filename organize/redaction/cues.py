@@ -13,6 +13,9 @@ HONORIFIC_ABBREVIATIONS = frozenset(
 )
 HONORIFIC_WORDS = frozenset(
     {"mister", "miss", "senor", "senora", "senorita", "don", "dona", "missus", "sir", "madam"}
+    # Filipino (Ate, Kuya, Aling, Mang ...) and Kreyol/French (Madan, Mesye, Manze ...)
+    | {"ate", "kuya", "tita", "tito", "manang", "manong", "aling", "mang", "madan", "mesye"}
+    | {"manze", "madame", "monsieur", "mme", "mlle", "ti"}
 )
 
 #: Roles whose holder is usually named next: "my boss juan", "la encargada Carmen".
@@ -72,8 +75,51 @@ ROLE_CUES = frozenset(
         "hijo",
         "hija",
         "familia",
+        # more roles and relations (en/es)
+        "cousin",
+        "brother",
+        "sister",
+        "daughter",
+        "son",
+        "neighbor",
+        "dispatcher",
+        "guard",
+        "chief",
+        "rep",
+        "trainer",
+        "primo",
+        "prima",
+        "hermano",
+        "hermana",
+        "cunado",
+        "cunada",
+        "llamo",
+        # Tagalog: "ang amo kong si X", "sabi ni X", "kay X"
+        "amo",
+        "si",
+        "ni",
+        "kay",
+        "katrabaho",
+        "kasama",
+        "may-ari",
+        # Kreyol: "patwon mwen X", "sipevize a, X", "manadje a rele X"
+        "patwon",
+        "sipevize",
+        "manadje",
+        "chef",
+        "bos",
+        "fomann",
+        "responsab",
+        "koleg",
+        "rele",
     }
 )
+#: Cues that name a role, not a relation to the word "name": "(Dolores Santiago, the night
+#: manager)" reads as a name because a role follows it.
+ROLE_NOUNS = ROLE_CUES - {
+    "named", "llamado", "llamada", "llama", "nombre", "name", "llamo", "rele", "si", "ni", "kay",
+    "lead", "sup", "son", "chief", "guard",
+}  # fmt: skip
 #: "ask for Carmen", "pregunten por Jose": the second word is a cue only after the first.
 ASK_VERBS = frozenset(
     {
@@ -99,7 +145,11 @@ ASK_LINKS = frozenset({"for", "por", "a"})
 #: "Maria y Rosa", "Luis, Mark and Ana": after a name, these join another one.
 CONJUNCTIONS = frozenset({"y", "e", "and", "&", "o", "or"})
 #: Words that may stand between a cue and the name: "my boss is Mark", "se llama: Ana".
-FILLERS = frozenset({"is", "was", "es", "era", "el", "la", "named", "called", "se", "its"})
+FILLERS = frozenset(
+    {"is", "was", "es", "era", "el", "la", "named", "called", "se", "its"}
+    | {"na", "si", "ang", "kong", "ko", "namin", "ay"}  # Tagalog
+    | {"a", "an", "mwen", "nou", "rele", "se"}  # Kreyol
+)
 
 #: "at Wendy's", "en McDonald's": a possessive name after these is a business.
 AT_BUSINESS = frozenset({"at", "en", "for", "para", "from", "de", "in", "to"})
@@ -162,6 +212,10 @@ PLACE_PREFIXES = frozenset(
         "park",
         "condado",
         "county",
+        "constructora",
+        "empacadora",
+        "lavanderia",
+        "granja",
     }
 )
 #: A word right after a name that makes it a place or a business: "Jackson Heights",
@@ -295,5 +349,9 @@ BUSINESS_SUFFIXES = frozenset(
         "garden",
         "poultry",
         "produce",
+        "buffet",
+        "motel",
+        "care",
+        "seafood",
     }
 )

@@ -42,6 +42,30 @@ _BUILTIN_ES: dict[str, str] = {
     "[address]": "[dirección]",
     "[name]": "[nombre]",
 }
+_BUILTIN_ES.update(
+    {
+        "You say you are the only one of your group there. That can point to you even "
+        "without your name. You could write “some of us” instead.": (
+            "Dice que es la única persona de su grupo allí. Eso puede señalarle aunque no "
+            "esté su nombre. Podría escribir “algunos de nosotros”."
+        ),
+        "You give your exact job or position. At a small workplace that can point to you. "
+        "You could use a more general word.": (
+            "Da su puesto exacto. En un lugar de trabajo pequeño eso puede señalarle. "
+            "Podría usar una palabra más general."
+        ),
+        "You give an exact date or time. Your employer could match it to your shift. "
+        "You could write “one night last month” instead.": (
+            "Da una fecha o una hora exacta. Su empleador podría relacionarla con su turno. "
+            "Podría escribir “una noche del mes pasado”."
+        ),
+        "You mention your age or something about your body or health. That can point to "
+        "you. You could leave it out.": (
+            "Menciona su edad o algo sobre su cuerpo o su salud. Eso puede señalarle. "
+            "Podría quitarlo."
+        ),
+    }
+)
 _BUILTIN: dict[str, dict[str, str]] = {"es": _BUILTIN_ES}
 
 
@@ -56,6 +80,25 @@ def _catalog(locale: str) -> _Catalog | None:
 
     loaded = Translations.load(str(TRANSLATIONS_DIR), [locale])
     return loaded if isinstance(loaded, Translations) else None
+
+
+def _language(locale: str) -> tuple[str, str]:
+    normalized = (locale or "en").replace("-", "_")
+    return normalized, normalized.split("_", 1)[0].lower()
+
+
+@lru_cache(maxsize=256)
+def translate(msgid: str, locale: str) -> str:
+    """``msgid`` in ``locale`` from the compiled catalog, else the built-in table, else as is.
+
+    For messages the redaction result carries (quasi-identifier advice) outside a request.
+    """
+    normalized, language = _language(locale)
+    catalog = _catalog(normalized)
+    text = catalog.gettext(msgid) if catalog is not None else msgid
+    if text == msgid:
+        text = _BUILTIN.get(language, {}).get(msgid, msgid)
+    return text
 
 
 @lru_cache(maxsize=32)

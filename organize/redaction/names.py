@@ -1,4 +1,7 @@
-"""Name gazetteers, built once from Faker's locale providers on first use.
+"""Name gazetteers, built once on first use from Faker's locale providers and our lists.
+
+``data/gazetteer_first.txt`` and ``gazetteer_last.txt`` add the names of the countries our
+members come from (written by ``scripts/build_gazetteer.py`` from ``names-dataset``).
 
 Faker's import costs ~0.1 s, so nothing here runs at import time; ``gazetteer()`` builds the
 sets on the first call and caches them (``bench/redaction.py`` prints the one-off cost).
@@ -29,6 +32,14 @@ def _words(filename: str) -> frozenset[str]:
     """One folded word per line of ``data/<filename>``; ``#`` starts a comment."""
     text = (_DATA / filename).read_text(encoding="utf-8")
     return frozenset(fold(w) for line in text.splitlines() for w in line.split("#", 1)[0].split())
+
+
+def _built(filename: str) -> set[str]:
+    """The names in a list written by ``scripts/build_gazetteer.py`` (already folded)."""
+    text = (_DATA / filename).read_text(encoding="utf-8")
+    if text.startswith("#"):  # the one header line
+        text = text.partition("\n")[2]
+    return set(text.split())  # one word a line: split() runs in C
 
 
 @dataclass(frozen=True)
@@ -70,17 +81,19 @@ def gazetteer() -> Gazetteer:
         for attribute in ("first_names", "first_names_male", "first_names_female"):
             first |= _provider_names(locale, attribute)
         last |= _provider_names(locale, "last_names")
-    first |= _words("nicknames.txt")
+    first |= _words("nicknames.txt") | _built("gazetteer_first.txt")
+    last |= _built("gazetteer_last.txt")
     never = _words("not_names.txt")
     particles = {"de", "del", "la", "las", "los", "y", "i", "e", "van", "von", "da", "di"}
     first -= never | particles
     last -= never | particles
     common = {fold(word) for word in EnglishWords.word_list} | _words("ambiguous_names.txt")
+    known = frozenset(first).union(last)  # one union, reused: these sets hold ~70,000 names
     return Gazetteer(
         first=frozenset(first),
         last=frozenset(last),
-        known=frozenset(first | last),
-        ambiguous=frozenset((first | last) & common),
+        known=known,
+        ambiguous=frozenset(common & known),
         never=never,
         common=_words("common_words.txt"),
     )

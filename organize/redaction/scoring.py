@@ -13,6 +13,7 @@ Recall, per labeled item, counted per type:
 - PERSON: no token of the name survives as a whole word (case-sensitive: a lower-case "linda"
   elsewhere is a different word), honorifics and the particles de/la/del excepted;
 - URL (only in our own cases): the value no longer occurs (case-insensitive).
+Chinese has no spaces between words, so a "whole word" there is any occurrence.
 Precision: of the words of 4+ letters outside every labeled span, the share still present as
 whole words in the output. Separately, every ``keep`` word must survive.
 """
@@ -57,8 +58,15 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _has_word(word: str, text: str, flags: int = 0) -> bool:
-    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags) is not None
+    if _CJK.search(word):  # Chinese runs have no spaces: a word is any occurrence
+        return word in text
+    # A Chinese character next to a Latin word is a boundary ("工头Michael说").
+    edge = r"[^\W\u3400-\u9fff]"
+    return re.search(rf"(?<!{edge}){re.escape(word)}(?!{edge})", text, flags) is not None
 
 
 def is_redacted(kind: str, value: str, output: str) -> bool:

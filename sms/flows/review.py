@@ -157,9 +157,11 @@ def _preview(turn: Turn, story: list[str]) -> str:
         return _(exc.message, **exc.params)
     key = turn.current.data.get("key") or reviews.new_submission_key()
     state.advance(turn.current, "confirm", text=draft.text, report=draft.report, key=key)
+    advice = "".join(f"\n{warning}" for warning in draft.warnings)
     return (
         _("This is what others will read:")
         + f'\n"{draft.text}"\n'
+        + (_("Careful, this may still point to you:") + advice + "\n" if advice else "")
         + _("Reply YES to send it, EDIT to write it again, or NO to throw it away.")
     )
 

@@ -27,11 +27,11 @@ _NOT_STREET_WORD = (
 _STREET_WORD = rf"{_NOT_STREET_WORD}(?:[NSEW]\.?|\d{{1,3}}(?:st|nd|rd|th)|[A-Za-zÀ-ÿ][\w'’.-]*+)"
 _UNIT = (
     r"(?:,?\s*(?:apt|apartment|unit|suite|ste|rm|room|fl|floor|bldg|depto|dpto|departamento"
-    r"|int|interior|no|n[uú]m|num)\.?\s*#?\s*[A-Za-z0-9][\w-]{0,5}\b"
+    r"|int|interior|no|n[uú]m|num)(?![a-z])\.?\s*#?\s*[A-Za-z0-9][\w-]{0,5}\b"
     r"|,?\s*#\s*[A-Za-z0-9][\w-]{0,5}\b)"
 )
 _US_ADDRESS = re.compile(
-    rf"(?<![\d$.,/-])\b\d{{1,6}}[A-Za-z]?\s+(?:{_STREET_WORD}\s+){{0,3}}?{_US_TYPE}(?:{_UNIT})*",
+    rf"(?<![^\W\u3400-\u9fff]|[$.,/-])\d{{1,6}}[A-Za-z]?\s+(?:{_STREET_WORD}\s+){{0,3}}?{_US_TYPE}(?:{_UNIT})*",
     re.IGNORECASE,
 )
 _MX_TYPE = (
@@ -55,10 +55,31 @@ _NUMBER_FIRST_MX = re.compile(
 )
 
 
+# Post-office boxes: "PO Box 3381", "P.O. Box 921", "Apartado Postal 45", "Casilla 12".
+_PO_BOX = re.compile(
+    r"(?<!\w)(?i:p\.?\s?o\.?\s*box|post\s+office\s+box|apartado(?:\s+postal)?|apdo\.?"
+    r"|casilla(?:\s+postal)?|bo[iî]t\s+postal|kahon\s+ng\s+koreo)\s*#?\s*\d{1,6}\b"
+)
+# ZIP+4 pins a mailbox to a block or a building, unlike a five-digit ZIP (left: it locates
+# the workplace as much as the worker).
+_ZIP4 = re.compile(r"(?<![\d-])\d{5}-\d{4}(?![\d-])")
+# Filipino forms: "Barangay San Isidro", "Brgy. Poblacion", "Purok 5", "Sitio Malinis".
+_BARANGAY = re.compile(
+    r"(?<!\w)(?i:barangay|brgy\.?|bgy\.?|purok|sitio)\s+(?:[A-Z0-9][\w.'-]*+\s?){1,3}"
+)
+
+
 def find_addresses(text: str) -> list[Span]:
     """Spans of street addresses, with any apartment, unit or colonia that follows."""
     spans = []
-    for pattern in (_US_ADDRESS, _MX_ADDRESS, _NUMBER_FIRST_MX):
+    for pattern in (
+        _US_ADDRESS,
+        _MX_ADDRESS,
+        _NUMBER_FIRST_MX,
+        _PO_BOX,
+        _ZIP4,
+        _BARANGAY,
+    ):
         for match in pattern.finditer(text):
             end = match.end()
             while end > match.start() and text[end - 1] in ", ":

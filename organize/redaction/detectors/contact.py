@@ -44,5 +44,9 @@ def find_urls(text: str) -> list[Span]:
         while end > match.start() and text[end - 1] in _TRAILING:
             end -= 1
         spans.append(Span(match.start(), end, "url"))
-    spans += [Span(m.start(), m.end(), "url") for m in _HANDLE.finditer(text)]
+    # A handle does not end in a dot: "posts as @maria_l." ends a sentence.
+    spans += [
+        Span(m.start(), m.start() + len(m.group().rstrip(".")), "url")
+        for m in _HANDLE.finditer(text)
+    ]
     return spans

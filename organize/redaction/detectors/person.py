@@ -23,10 +23,14 @@ from organize.redaction.names import fold, gazetteer
 from organize.redaction.spans import Span
 
 _TITLES = cues.HONORIFIC_ABBREVIATIONS | cues.HONORIFIC_WORDS
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
+# Letters, not Chinese characters: "工头Michael Tan" holds the name "Michael Tan".
+_LETTERS = r"[^\W\d_\u3400-\u9fff]+"
+_TOKEN = re.compile(rf"{_LETTERS}(?:['’]{_LETTERS})*(?:-{_LETTERS})*")
 _JOIN = re.compile(r"[ \t]+")  # what may separate the words of one name
 _AFTER_TITLE = re.compile(r"\.?[ \t]*")  # "Mr. Gonzalez", "Sr.Gomez", "Don Luis"
 _LIST_COMMA = re.compile(r",?[ \t]*")  # between names of a list: "Sandra, Rosa", "y Rosa"
+_ROLE_GAP = re.compile(r"[ \t]*,[ \t]*")  # "Dolores Santiago, the night manager"
+_ROLE_LEAD = frozenset({"the", "our", "my", "la", "el", "mi", "nuestro", "nuestra", "ang", "a"})
 _CUE_GAP = re.compile(r"[\s,:;\-–(\"“']*")  # what may separate a cue from the name
 
 
@@ -36,6 +40,11 @@ class _Token(NamedTuple):
     key: str  # folded
     cap: bool
     possessive: bool
+
+
+def _acronym(text: str, tok: _Token) -> bool:
+    word = text[tok.start : tok.end]
+    return len(word) > 1 and word.isupper()
 
 
 @lru_cache(maxsize=8192)
@@ -53,11 +62,21 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
+def _shouting(text: str) -> bool:
+    """Whether most letters are capitals: then a word in capitals may still be a name."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(ch.isupper() for ch in letters) * 2 > len(letters)
+
+
 def find_people(text: str) -> list[Span]:
     """Spans of person names in ``text`` (honorifics included, role cues not)."""
     g = gazetteer()
     known = g.known
     tokens = _tokens(text)
+    if not _shouting(text):
+        # "SID", "YES", "OSHA" in ordinary text are acronyms or emphasis: read them as written
+        # in lower case ("mi jefe JUAN PEREZ" is still two known names side by side).
+        tokens = [t._replace(cap=False) if _acronym(text, t) else t for t in tokens]
 
     def joined(i: int, gap: re.Pattern[str] = _JOIN) -> bool:
         """Whether token ``i`` and the next are parts of one phrase."""
@@ -89,6 +108,48 @@ def find_people(text: str) -> list[Span]:
         # Lower case: only an unambiguous first name followed by an unambiguous surname.
         return tok.key in g.first and nxt.key in g.last and plain_lower(tok) and plain_lower(nxt)
 
+    def unknown_then_surname(i: int) -> bool:
+        """ "Aminata Diallo": a capitalized unknown word right before a known surname."""
+        tok = tokens[i]
+        if not tok.cap or tok.key in known or len(tok.key) < 3 or not joined(i):
+            return False
+        if tok.key in g.never or tok.key in g.common or tok.key in cues.PLACE_PREFIXES:
+            return False
+        nxt = tokens[i + 1]
+        return (
+            nxt.cap
+            and nxt.key in g.last
+            and nxt.key not in g.ambiguous
+            and nxt.key not in g.never
+            and nxt.key not in cues.BUSINESS_SUFFIXES
+        )
+
+    def role_follows(i: int) -> bool:
+        """ "(Dolores Santiago, the night manager)": capitalized words, a comma, then a role."""
+        tok = tokens[i]
+        if not tok.cap or tok.key in g.never or len(tok.key) < 3 or tok.key in _TITLES:
+            return False
+        if i > 0 and tokens[i - 1].cap and joined(i - 1):
+            return False  # only the start of a capitalized run
+        j = i
+        while j - i < 3 and joined(j) and tokens[j + 1].cap and tokens[j + 1].key not in g.never:
+            j += 1
+        if (
+            _ROLE_GAP.fullmatch(
+                text, tokens[j].end, tokens[j + 1].start if j + 1 < len(tokens) else len(text)
+            )
+            is None
+        ):
+            return False
+        # "the night manager", "la encargada", "our lead": up to two words, then the role,
+        # all in the same clause.
+        for k in range(j + 1, min(j + 4, len(tokens))):
+            if any(ch in ".!?;:()" for ch in text[tokens[j].end : tokens[k].start]):
+                return False
+            if tokens[k].key in cues.ROLE_NOUNS:
+                return k == j + 1 or tokens[j + 1].key in _ROLE_LEAD
+        return False
+
     def plain_lower(tok: _Token) -> bool:
         """A lower-case word that can only be a name."""
         return tok.key not in g.ambiguous and tok.key not in g.common
@@ -110,14 +171,17 @@ def find_people(text: str) -> list[Span]:
         j = i
         while joined(j):
             nxt = tokens[j + 1]
-            if nxt.key in g.never or nxt.key in _TITLES:
+            if nxt.key in g.never or nxt.key in _TITLES or nxt.key in cues.BUSINESS_SUFFIXES:
                 break
             if nxt.key in known and (nxt.cap or (not tokens[j].cap and plain_lower(nxt))):
                 j += 1
             elif (k := after_particles(j + 1)) > j + 1:
                 j = k
-            elif j == i and nxt.cap and tokens[j].cap and tokens[j].key in g.first:
-                j += 1  # "Maria Xiong": an unknown capitalized word after a first name
+            elif nxt.cap and tokens[j].cap:
+                # "Maria Xiong", "Pham Thi Hoa": one unknown capitalized word ends a name;
+                # not when yet another follows ("Lone Star Linen" is a business).
+                if not (joined(j + 1) and tokens[j + 2].cap):
+                    j += 1
                 break
             else:
                 break
@@ -134,13 +198,24 @@ def find_people(text: str) -> list[Span]:
                 return False
             if first > 0 and tokens[first - 1].key in cues.AT_BUSINESS:
                 return False
-        return not (joined(last) and tokens[last + 1].key in cues.BUSINESS_SUFFIXES)
+        if joined(last) and tokens[last + 1].key in cues.BUSINESS_SUFFIXES:
+            return False
+        # "at Lone Star Linen": after "at"/"en", capitalized unknown words go on: a business.
+        return not (
+            first > 0
+            and tokens[first - 1].key in cues.AT_BUSINESS
+            and joined(last)
+            and tokens[last + 1].cap
+            and tokens[last + 1].key not in known
+        )
 
     def listed_after_name(i: int, previous_last: int) -> bool:
         """Whether token ``i`` continues a list of names: "Sandra, Rosa y Luz"."""
         if previous_last < 0 or not tokens[i].cap or i - previous_last not in (1, 2):
             return False
         gap_end = tokens[i].start
+        if i - previous_last == 1 and "," not in text[tokens[previous_last].end : gap_end]:
+            return False  # "Sandra, Rosa": a list needs its comma
         if i - previous_last == 2:  # the word between must be "y", "and", "or" ...
             if tokens[i - 1].key not in cues.CONJUNCTIONS:
                 return False
@@ -167,10 +242,15 @@ def find_people(text: str) -> list[Span]:
             while j + 1 < len(tokens) and joined(j, _CUE_GAP) and tokens[j + 1].key in cues.FILLERS:
                 j += 1
             if joined(j, _CUE_GAP) and name_like(j + 1, after_cue=True):
-                start = first = -1 if tokens[j + 1].key in cues.HONORIFIC_WORDS else j + 1
+                start = first = -1 if tokens[j + 1].key in _TITLES else j + 1
                 if first > 0:
                     start = tokens[first].start
-        elif starts_name(i) or listed_after_name(i, previous_last):
+        elif (
+            starts_name(i)
+            or unknown_then_surname(i)
+            or listed_after_name(i, previous_last)
+            or role_follows(i)
+        ):
             start, first = tok.start, i
         if first < 0:
             i += 1
@@ -180,4 +260,44 @@ def find_people(text: str) -> list[Span]:
             spans.append(Span(start, tokens[last].end, "person"))
             previous_last = last
         i = last + 1
-    return spans
+    return spans + _mentions_again(text, tokens, spans)
+
+
+# "lorna.macapagal@yahoo.com", "@lorna_macapagal": a first and a last name in an account.
+_EMAIL_NAME = re.compile(
+    r"(?<![\w.])([^\W\d_]{3,})[._-]([^\W\d_]{3,})[\w.-]*@"
+    r"|(?<![\w@.])@([^\W\d_]{3,})[._]([^\W\d_]{3,})"
+)
+_CO_REFERENCE_SKIP = _TITLES | cues.PARTICLES | cues.ROLE_CUES | cues.FILLERS
+
+
+def _mentions_again(text: str, tokens: list[_Token], spans: list[Span]) -> list[Span]:
+    """Co-reference: every other capitalized use of a word of a name already found.
+
+    "Fatima Haddad from payroll ... Haddad never showed us" and "Jean-Baptiste's van": a
+    name found once is redacted everywhere in the text, alone or possessive. The first and
+    last name of an e-mail's local part or a handle ("lorna.macapagal@...", "@lorna_macapagal")
+    count as found too.
+    """
+    g = gazetteer()
+    names: set[str] = set()
+    covered: set[int] = set()
+    k = 0
+    for tok in tokens:  # spans are in text order, like the tokens
+        while k < len(spans) and spans[k].end <= tok.start:
+            k += 1
+        if k < len(spans) and spans[k].start <= tok.start and tok.end <= spans[k].end:
+            covered.add(tok.start)
+            if len(tok.key) > 2 and tok.key not in _CO_REFERENCE_SKIP:
+                names.add(tok.key)
+    if "@" in text:
+        for match in _EMAIL_NAME.finditer(text):
+            names |= {fold(part) for part in match.groups() if part}
+    names -= g.never | g.common
+    if not names:
+        return []
+    return [
+        Span(tok.start, tok.end, "person")
+        for tok in tokens
+        if tok.key in names and tok.cap and tok.start not in covered
+    ]

@@ -72,7 +72,7 @@ def _is_phone(text: str, start: int, end: int) -> bool:
         return False
     if _NOT_A_PHONE.fullmatch(raw.strip("()")):
         return False
-    if start and text[start - 1].isalpha():
+    if start and text[start - 1].isalpha() and not "\u3400" <= text[start - 1] <= "\u9fff":
         return False  # part of a code: A-numbers, order numbers like AB1234567
     return not (
         _MONEY_BEFORE.search(text, max(0, start - 8), start) or _UNIT_AFTER.match(text, end)
