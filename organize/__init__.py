@@ -48,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     security.init_security(app)
     cli.register(app)
-    logscrub.install()
+    logscrub.install(strip_queries=app.config["ENV_NAME"] == "production")
     return app
 
 

@@ -1,8 +1,10 @@
 """Error pages in the visitor's language; webhooks get their own answers in their blueprints."""
 
 import logging
+from html import escape
 
 from flask import Flask, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -12,8 +14,30 @@ from organize.plumbing.logscrub import stack
 log = logging.getLogger(__name__)
 
 
+# Served when the error page itself cannot be rendered: no template, no url_for, no globals.
+FALLBACK = (
+    '<!doctype html><html lang="%(lang)s"><head><meta charset="utf-8">'
+    "<title>%(title)s</title></head><body><main><h1>%(title)s</h1><p>%(message)s</p>"
+    '<p><a href="/">organize</a></p></main></body></html>'
+)
+
+
+def _fallback_locale() -> str:
+    try:
+        return escape(str(get_locale()))
+    except Exception:
+        return "en"
+
+
 def _page(status: int, title: str, message: str) -> tuple[str, int]:
-    return render_template("error.html", title=title, message=message, status=status), status
+    """The error page; if even that fails, a plain one, so the answer keeps its status and the
+    security headers (an exception here would reach the server as a bare 500 without them)."""
+    try:
+        return render_template("error.html", title=title, message=message, status=status), status
+    except Exception as exc:
+        log.error("error page failed: %s\n%s", type(exc).__name__, stack(exc))
+        values = {"lang": _fallback_locale(), "title": escape(title), "message": escape(message)}
+        return FALLBACK % values, status
 
 
 def handle_http(error: HTTPException) -> tuple[str, int] | HTTPException:
