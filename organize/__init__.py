@@ -57,7 +57,15 @@ def _register_blueprints(app: Flask) -> None:
     import ivr
     import sms
     from organize.extensions import csrf
-    from organize.web import console_alerts, errors, organizer, public, simulator, templating
+    from organize.web import (  # noqa: F401  (console_employers: its routes join organizer.bp)
+        console_alerts,
+        console_employers,
+        errors,
+        organizer,
+        public,
+        simulator,
+        templating,
+    )
 
     templating.init_templating(app)
     app.add_template_filter(console_alerts.chart_bars)
