@@ -48,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     security.init_security(app)
     cli.register(app)
-    logscrub.install()
+    logscrub.install(strip_queries=app.config["ENV_NAME"] == "production")
     return app
 
 
@@ -60,7 +60,15 @@ def _register_blueprints(app: Flask) -> None:
     import sms.keywords
     from organize import ops
     from organize.extensions import csrf
-    from organize.web import console_alerts, errors, organizer, public, simulator, templating
+    from organize.web import (  # noqa: F401  (console_employers: its routes join organizer.bp)
+        console_alerts,
+        console_employers,
+        errors,
+        organizer,
+        public,
+        simulator,
+        templating,
+    )
 
     templating.init_templating(app)
     app.add_template_filter(console_alerts.chart_bars)

@@ -83,6 +83,7 @@ def defaults(production: bool) -> dict[str, Any]:
         "REVIEW_PUBLISH_DELAY": "24-168" if production else "0",
         "REVIEW_MAX_CHARS": 5000,
         "REVIEW_RATE_LIMIT": "10 per hour",
+        "EMPLOYER_CREATE_LIMIT": "5 per day",  # new employers per web client (rate-limit key)
         "PRICE_PER_SEGMENT": 0.0079,
         "CONFIRM_ABOVE": 1000,
         "SMS_PROGRAM_NAME": "organize",
@@ -128,6 +129,7 @@ ENV_TYPES: dict[str, type] = {
     "REVIEW_K_THRESHOLD": int,
     "REVIEW_PUBLISH_DELAY": str,
     "REVIEW_RATE_LIMIT": str,
+    "EMPLOYER_CREATE_LIMIT": str,
     "PRICE_PER_SEGMENT": float,
     "CONFIRM_ABOVE": int,
     "SMS_PROGRAM_NAME": str,

@@ -51,8 +51,9 @@ class Results:
 
 
 def listed() -> sa.ColumnElement[bool]:
-    """The employers the public directory shows (one clause: visibility rules go here)."""
-    return sa.true()
+    """The employers the public shows — in the directory, on their pages, by text and by phone:
+    those an organizer approved (a worker's addition waits; issue 9). One clause for all."""
+    return Employer.status == "approved"
 
 
 def trigrams(text: str) -> set[str]:

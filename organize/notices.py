@@ -1,14 +1,15 @@
 """Action notices from workers: strikes and walk-outs they know of first.
 
-Reported from the web or by SMS, redacted like a review, verified by an organizer before anyone
-sees them; a verified notice can become an alert draft in one click.
+Reported from the web or by SMS, redacted like a review (the employer's name like a
+worker-added employer's: contact details and IDs go, a family's name stays), verified by an
+organizer before anyone sees them; a verified notice can become an alert draft in one click.
 """
 
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
-from organize import audit
+from organize import audit, employers
 from organize.alerts import compose
 from organize.extensions import db
 from organize.models import ActionNotice, Alert, Organizer
@@ -54,7 +55,7 @@ def report(
         what=redacted[0],
         place=redacted[1],
         when_text=redacted[2],
-        employer_name=" ".join(clean(employer_name).split())[:200],
+        employer_name=employers.redact_field(employer_name, locale=locale)[:200],
         channel=channel,
         locale=locale,
         redaction_report=report_counts,

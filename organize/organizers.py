@@ -1,5 +1,8 @@
 """Organizer accounts: creation and password checks with argon2."""
 
+import hmac
+import secrets
+
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -41,9 +44,28 @@ def authenticate(*, email: str, password: str) -> Organizer | None:
         return None
     if organizer is None or not organizer.active:
         return None
+    if not organizer.session_nonce:  # an account from before session generations
+        organizer.session_nonce = secrets.token_hex(16)
     if _hasher.check_needs_rehash(organizer.password_hash):
         organizer.password_hash = _hasher.hash(password)
     return organizer
+
+
+def from_session_id(*, session_id: str) -> Organizer | None:
+    """The organizer a session id (`<id>.<nonce>`, see `Organizer.get_id`) still belongs to."""
+    number, _dot, nonce = session_id.partition(".")
+    if not number.isascii() or not number.isdigit() or len(number) > 9 or not nonce:
+        return None
+    organizer = get(organizer_id=int(number))
+    if organizer is None or not hmac.compare_digest(organizer.session_nonce, nonce):
+        return None
+    return organizer
+
+
+def end_sessions(*, organizer: Organizer) -> None:
+    """A new session generation: every session (and remember cookie) issued before is void."""
+    organizer.session_nonce = secrets.token_hex(16)
+    db.session.flush()
 
 
 def get(*, organizer_id: int) -> Organizer | None:

@@ -53,12 +53,18 @@ class Draft:
 
 @dataclass
 class Summary:
-    """What an employer page may show: counts and averages, never who or when exactly."""
+    """What an employer page may show: counts and averages, never who or when exactly.
+
+    Below k (DESIGN §4.10) only `some` is set: with one or two reviews, an average *is* a
+    review's rating and a flag count names what one worker said, so nothing derived from the
+    reviews is shown except that they exist.
+    """
 
     count: int
     averages: dict[str, float | None] = field(default_factory=dict)
     flags: dict[str, int] = field(default_factory=dict)
     reviews_shown: bool = False
+    some: bool = False
 
 
 def clean_text(text: str) -> str:
@@ -182,11 +188,22 @@ def reject(*, review: Review, actor: Organizer, reason: str) -> None:
 
 
 def _eligible(employer_id: int, now: datetime) -> sa.Select[Review]:
-    return sa.select(Review).where(
-        Review.employer_id == employer_id,
-        Review.status == "approved",
-        Review.publish_after <= now,
+    """Approved reviews past their delay, of an employer an organizer has approved (a review
+    written against a pending employer waits with it)."""
+    return (
+        sa.select(Review)
+        .join(Employer, Employer.id == Review.employer_id)
+        .where(
+            Review.employer_id == employer_id,
+            Review.status == "approved",
+            Review.publish_after <= now,
+            Employer.status == "approved",
+        )
     )
+
+
+def _reaches_k(count: int) -> bool:
+    return count >= int(current_app.config["REVIEW_K_THRESHOLD"])
 
 
 def visible_reviews(*, employer: Employer, now: datetime | None = None) -> list[Review]:
@@ -197,20 +214,29 @@ def visible_reviews(*, employer: Employer, now: datetime | None = None) -> list[
             _eligible(employer.id, now).order_by(Review.submitted_month.desc(), Review.id.desc())
         )
     )
-    return reviews if len(reviews) >= current_app.config["REVIEW_K_THRESHOLD"] else []
+    return reviews if _reaches_k(len(reviews)) else []
 
 
 def summarize(*, employer: Employer, now: datetime | None = None) -> Summary:
-    """Counts and per-dimension averages over reviews that are past their delay."""
+    """Counts and per-dimension averages over reviews past their delay, once there are k;
+    before that, only whether there are any (see `Summary`)."""
     now = now or datetime.now(UTC)
     reviews = list(db.session.scalars(_eligible(employer.id, now)))
+    if not _reaches_k(len(reviews)):
+        return Summary(
+            count=0,
+            averages=dict.fromkeys(RATING_FIELDS),
+            flags=dict.fromkeys(FLAG_FIELDS, 0),
+            some=bool(reviews),
+        )
     averages: dict[str, float | None] = {}
     for name in RATING_FIELDS:
         values = [v for r in reviews if (v := getattr(r, name)) is not None]
         averages[name] = round(sum(values) / len(values), 1) if values else None
     flags = {name: sum(1 for r in reviews if getattr(r, name)) for name in FLAG_FIELDS}
-    shown = len(reviews) >= current_app.config["REVIEW_K_THRESHOLD"]
-    return Summary(count=len(reviews), averages=averages, flags=flags, reviews_shown=shown)
+    return Summary(
+        count=len(reviews), averages=averages, flags=flags, reviews_shown=True, some=True
+    )
 
 
 def moderation_counts() -> dict[str, Any]:

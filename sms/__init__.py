@@ -103,6 +103,11 @@ def inbound() -> Response:
         return _xml(_apology())
 
 
+def _error_code(raw: str) -> int | None:
+    """Twilio's error codes are 5 digits; anything else (`²`, a 30-digit number) is no code."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 @bp.post("/status")
 @twilio_signed
 def status() -> tuple[str, int]:
@@ -113,9 +118,7 @@ def status() -> tuple[str, int]:
     code = form.get("ErrorCode", "")
     try:
         if sid and state:
-            deliveries.apply_status(
-                sid=sid, status=state, error_code=int(code) if code.isdigit() else None
-            )
+            deliveries.apply_status(sid=sid, status=state, error_code=_error_code(code))
             db.session.commit()
     except SQLAlchemyError as exc:
         db.session.rollback()  # Twilio retries nothing here; the reconciler covers the gap

@@ -13,6 +13,8 @@ PASSWORD = "correct horse battery"
 
 
 def make_employer(name: str = "Sunrise Cleaning", city: str = "Houston", **kw: Any) -> Employer:
+    """A listed employer (as an organizer adds one); pass added_by="worker" for a pending one."""
+    kw.setdefault("added_by", "organizer")
     employer, _created = employers.add(name=name, city=city, **kw)
     db.session.commit()
     return employer

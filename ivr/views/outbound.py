@@ -28,6 +28,8 @@ def _xml(response: VoiceResponse) -> Response:
 
 
 def _script(delivery_id: int) -> VoiceResponse:
+    if not 0 < delivery_id < 2**31:  # no such row, and no integer column would take it
+        return twiml.hang_up()
     row = db.session.execute(
         db.select(Delivery, Subscriber, Alert)
         .join(Subscriber, Subscriber.id == Delivery.subscriber_id)

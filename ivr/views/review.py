@@ -57,7 +57,7 @@ def review_employer(call: Call) -> VoiceResponse:
     code = (call.digits or "").strip("#*")
     found: list[int] = []
     if code.isdigit() and len(code) < 10:
-        employer = db.session.get(Employer, int(code))
+        employer = employers.get_listed(employer_id=int(code))
         found = [employer.id] if employer is not None else []
     elif call.speech:
         found = _candidates(call.speech)

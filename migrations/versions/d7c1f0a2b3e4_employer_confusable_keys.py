@@ -7,7 +7,7 @@ is an organizer's decision, and the unique constraint must hold. Aliases of one 
 share a key are merged into the first (a downgrade does not bring the duplicate back).
 
 Revision ID: d7c1f0a2b3e4
-Revises: c4546b72640e
+Revises: 52eec39af378
 Create Date: 2026-11-29 21:50:00.000000
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd7c1f0a2b3e4'
-down_revision = 'c4546b72640e'
+down_revision = '52eec39af378'
 branch_labels = None
 depends_on = None
 

@@ -40,6 +40,8 @@ class Employer(Base):
     region: so.Mapped[str] = so.mapped_column(sa.String(60), default="")
     industry: so.Mapped[str] = so.mapped_column(sa.String(40), default="other")
     added_by: so.Mapped[str] = so.mapped_column(sa.String(20), default="worker")
+    # pending (a worker added it; not public) · approved (listed) · rejected (never shown)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="pending", index=True)
 
     aliases: so.Mapped[list["EmployerAlias"]] = so.relationship(
         back_populates="employer", cascade="all, delete-orphan", order_by="EmployerAlias.id"
@@ -64,6 +66,8 @@ class EmployerAlias(Base):
     )
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     name_key: so.Mapped[str] = so.mapped_column(sa.String(200), index=True)
+    # A worker's spelling finds duplicates at once but is shown only once an organizer lists it.
+    listed: so.Mapped[bool] = so.mapped_column(default=True)
 
     employer: so.Mapped[Employer] = so.relationship(back_populates="aliases")
 

@@ -1,5 +1,6 @@
 """Organizer accounts and the audit log of what they did."""
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,14 @@ class Organizer(UserMixin, Base):
     role: so.Mapped[str] = so.mapped_column(sa.String(20), default="organizer")
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session's id: a new one on sign-out ends every session signed in before.
+    session_nonce: so.Mapped[str] = so.mapped_column(
+        sa.String(32), default=lambda: secrets.token_hex(16), server_default=""
+    )
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session (and remember cookie): id and generation."""
+        return f"{self.id}.{self.session_nonce}"
 
     @property
     def is_active(self) -> bool:

@@ -8,10 +8,14 @@ import ipaddress
 import logging
 import re
 import traceback
+from urllib.parse import unquote_plus
 
 import phonenumbers
 
 _TOKEN = re.compile(r"[0-9A-Fa-f:.]{7,}")
+# The request target of an access-log line (`GET /employers?q=… HTTP/1.1`): its query string.
+_QUERY = re.compile(r"(\b[A-Z]{3,7} [^\s?\"]*)\?[^\s\"]*")
+ACCESS_LOGGERS = frozenset({"werkzeug", "gunicorn.access"})
 
 
 def _mask_addresses(text: str) -> str:
@@ -53,25 +57,45 @@ def stack(error: BaseException) -> str:
     return "".join(traceback.format_tb(error.__traceback__))
 
 
+def strip_queries(text: str) -> str:
+    """Request lines with the path only: a search for a name, number or email stays out."""
+    return _QUERY.sub(r"\1", text)
+
+
 class ScrubFilter(logging.Filter):
-    """Rewrite each record's message with numbers and addresses masked."""
+    """Rewrite each record's message with numbers and addresses masked.
+
+    Access-log lines are read decoded (`%2B1%20713…` is a number too), and in production lose
+    their query strings altogether (`strip_queries`).
+    """
+
+    def __init__(self, *, strip_queries: bool = False) -> None:
+        super().__init__()
+        self.strip_queries = strip_queries
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = scrub(message)
+        cleaned = message
+        if record.name in ACCESS_LOGGERS:
+            if self.strip_queries:
+                cleaned = strip_queries(cleaned)
+            cleaned = unquote_plus(cleaned)
+        cleaned = scrub(cleaned)
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
 
 
-def install(logger: logging.Logger | None = None) -> None:
-    """Attach the filter to the root logger's handlers and to Werkzeug's logger."""
+def install(logger: logging.Logger | None = None, *, strip_queries: bool = False) -> None:
+    """Attach the filter to the root logger's handlers and to Werkzeug's and gunicorn's loggers
+    (once; installing again only updates whether query strings are dropped)."""
     target = logger or logging.getLogger()
-    scrub_filter = ScrubFilter()
-    for handler in target.handlers:
-        if not any(isinstance(f, ScrubFilter) for f in handler.filters):
-            handler.addFilter(scrub_filter)
-    for name in ("werkzeug", "gunicorn.access", "gunicorn.error", "organize"):
-        named = logging.getLogger(name)
-        if not any(isinstance(f, ScrubFilter) for f in named.filters):
-            named.addFilter(scrub_filter)
+    scrub_filter = ScrubFilter(strip_queries=strip_queries)
+    holders: list[logging.Filterer] = list(target.handlers)
+    holders += [logging.getLogger(name) for name in (*ACCESS_LOGGERS, "gunicorn.error", "organize")]
+    for holder in holders:
+        existing = [f for f in holder.filters if isinstance(f, ScrubFilter)]
+        for found in existing:
+            found.strip_queries = strip_queries
+        if not existing:
+            holder.addFilter(scrub_filter)

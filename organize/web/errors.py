@@ -11,13 +11,36 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from organize.extensions import db
+from organize.plumbing.i18n import current_locale
 from organize.plumbing.logscrub import stack
 
 log = logging.getLogger(__name__)
 
 
+# Served when the error page itself cannot be rendered: no template, no url_for, no globals.
+FALLBACK = (
+    '<!doctype html><html lang="%(lang)s"><head><meta charset="utf-8">'
+    "<title>%(title)s</title></head><body><main><h1>%(title)s</h1><p>%(message)s</p>"
+    '<p><a href="/">organize</a></p></main></body></html>'
+)
+
+
+def _fallback_locale() -> str:
+    try:
+        return str(escape(current_locale()))
+    except Exception:
+        return "en"
+
+
 def _page(status: int, title: str, message: str) -> tuple[str, int]:
-    return render_template("error.html", title=title, message=message, status=status), status
+    """The error page; if even that fails, a plain one, so the answer keeps its status and the
+    security headers (an exception here would reach the server as a bare 500 without them)."""
+    try:
+        return render_template("error.html", title=title, message=message, status=status), status
+    except Exception as exc:
+        log.error("error page failed: %s\n%s", type(exc).__name__, stack(exc))
+        values = {"lang": _fallback_locale(), "title": escape(title), "message": escape(message)}
+        return FALLBACK % values, status
 
 
 def handle_http(error: HTTPException) -> tuple[str, int] | HTTPException:
@@ -73,11 +96,7 @@ def handle_database_down(error: SQLAlchemyError) -> tuple[str, int, dict[str, st
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     title = _("We are having trouble")
     message = _("This page is not available right now. Please try again in a few minutes.")
-    try:
-        page, status = _page(503, title, message)
-    except Exception:  # the page itself needs something that is down: say it plainly
-        title, message = escape(title), escape(message)
-        page, status = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{message}", 503
+    page, status = _page(503, title, message)  # falls back to a plain page by itself
     return page, status, headers
 
 

@@ -110,6 +110,13 @@ class ApproveForm(FlaskForm):
     approve = SubmitField(_l("Approve"))
 
 
+class EmployerDecisionForm(FlaskForm):
+    """List a worker's new employer (or spelling), or keep it off the site."""
+
+    approve = SubmitField(_l("List it"))
+    reject = SubmitField(_l("Do not list"))
+
+
 class NoticeForm(FlaskForm):
     """A worker reports a strike, walk-out or action."""
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -24,8 +25,9 @@ R = TypeVar("R")
 
 @login_manager.user_loader
 def load_user(user_id: str) -> Organizer | None:
-    """Flask-Login's loader."""
-    return organizers.get(organizer_id=int(user_id)) if user_id.isdigit() else None
+    """Flask-Login's loader: the session names the organizer *and* their session generation,
+    so a cookie captured before a sign-out no longer loads anyone after it."""
+    return organizers.from_session_id(session_id=user_id)
 
 
 def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -48,11 +50,26 @@ def _reason_choices() -> list[SelectChoice]:
     return [SelectChoice(key, _(label)) for key, label in reviews.REJECTION_REASONS.items()]
 
 
+def _unsafe_character(ch: str) -> bool:
+    return ch.isspace() or not ch.isprintable()
+
+
 def _safe_next(target: str | None) -> str:
-    """Only local paths, so the login form cannot bounce anyone to another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("organizer.dashboard")
+    """Only a path on this site, so the login form cannot bounce anyone to another one.
+
+    Browsers drop tabs and newlines from URLs and read `\\` as `/`, so `/%09/evil.example` or
+    `/\\evil.example` would leave the site: any control character, space or backslash refuses.
+    """
+    fallback = url_for("organizer.dashboard")
+    if not target or len(target) > 2000:
+        return fallback
+    for form in (target, unquote(target)):  # and once more decoded, in case a hop decodes it
+        if "\\" in form or form.startswith("//") or any(_unsafe_character(ch) for ch in form):
+            return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or target.startswith("//"):
+        return fallback
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -77,7 +94,11 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
-    """Sign out (POST, so a link elsewhere cannot do it)."""
+    """Sign out (POST, so a link elsewhere cannot do it), everywhere: every session this
+    organizer holds, copies of this cookie included, stops working."""
+    organizers.end_sessions(organizer=current_user)
+    audit.record(actor=current_user, action="organizer.logout")
+    db.session.commit()
     logout_user()
     return redirect(url_for("public.home"))
 

@@ -2,7 +2,18 @@
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -10,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from organize import directory, employers, notices, resources, reviews, rights
 from organize.extensions import db, limiter
-from organize.models import FLAG_FIELDS, RATING_FIELDS
+from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer
 from organize.plumbing.i18n import current_locale
 from organize.web.forms import ConfirmForm, EmployerForm, NoticeForm, ReviewForm
 
@@ -44,27 +55,81 @@ def employer_list() -> str:
     return render_template("employers/list.html", results=results, query=query, threshold=threshold)
 
 
+def _employer_limit() -> str:
+    return str(current_app.config["EMPLOYER_CREATE_LIMIT"])
+
+
+def _employer_was_created(response: Response) -> bool:
+    """Only a new employer counts against the per-client limit; finding one does not."""
+    return bool(g.get("employer_created"))
+
+
+def _tickets() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pending-employer")
+
+
+def _reviewable(value: str) -> Employer | None:
+    """A listed employer by slug, or a pending one by the signed ticket its adder was given:
+    the worker who added it can review it now, nobody can find it by guessing a slug."""
+    if not value:
+        return None
+    employer = employers.get_by_slug(slug=value[:220])
+    if employer is not None:
+        return employer
+    try:
+        employer_id = _tickets().loads(value, max_age=CONFIRM_MAX_AGE)
+    except BadSignature:
+        return None
+    found = db.session.get(Employer, employer_id) if isinstance(employer_id, int) else None
+    return found if found is not None and found.status == "pending" else None
+
+
 @bp.route("/employers/new", methods=["GET", "POST"])
 @limiter.limit(_review_limit, methods=["POST"])
+@limiter.limit(_employer_limit, methods=["POST"], deduct_when=_employer_was_created)
 def employer_new() -> ResponseReturnValue:
-    """Add a workplace that is not listed (an existing one is reused, its spelling kept)."""
+    """Add a workplace that is not listed (an existing one is reused, its spelling kept).
+
+    A new one is redacted and waits for an organizer; its adder goes straight on to review it.
+    """
     form = EmployerForm(name=request.args.get("name", "")[:200])
     if form.validate_on_submit():
-        employer, created = employers.add(
-            name=form.name.data or "",
-            city=form.city.data or "",
-            region=form.region.data or "",
-            industry=form.industry.data or "other",
-        )
+        try:
+            employer, created = employers.add(
+                name=form.name.data or "",
+                city=form.city.data or "",
+                region=form.region.data or "",
+                industry=form.industry.data or "other",
+                locale=current_locale(),
+            )
+        except employers.EmployerError as exc:
+            db.session.rollback()
+            form.name.errors = [_(exc.message)]
+            return render_template("employers/new.html", form=form), 400
         db.session.commit()
-        flash(_("Added.") if created else _("This workplace was already listed."))
-        return redirect(url_for("public.employer_page", slug=employer.slug))
-    return render_template("employers/new.html", form=form)
+        g.employer_created = created
+        if employer.status == "approved":
+            flash(_("This workplace was already listed."))
+            return redirect(url_for("public.employer_page", slug=employer.slug))
+        if employer.status == "rejected":
+            flash(_("This workplace cannot be listed. Please write to the organizers."))
+            return redirect(url_for("public.employer_list"))
+        flash(
+            _(
+                "Thank you. An organizer will check it before it is listed. You can write "
+                "your review now: it will wait with it."
+            )
+        )
+        ticket = str(_tickets().dumps(employer.id))
+        return redirect(url_for("public.review_form", employer=ticket))
+    status = 400 if request.method == "POST" else 200
+    return render_template("employers/new.html", form=form), status
 
 
 @bp.get("/employers/<slug>")
 def employer_page(slug: str) -> str:
-    """Aggregates always; review texts only once k reviews are visible."""
+    """Aggregates once k reviews are visible (before that, only that some exist); review
+    texts from k on too."""
     employer = employers.get_by_slug(slug=slug) or abort(404)
     summary = reviews.summarize(employer=employer)
     shown = reviews.visible_reviews(employer=employer)
@@ -90,11 +155,11 @@ def _draft_payload(form: ReviewForm, draft: reviews.Draft, employer_id: int) -> 
 @limiter.limit(_review_limit, methods=["POST"])
 def review_form() -> ResponseReturnValue:
     """Step 1: the form. Posting it redacts the story and shows the preview; nothing is stored."""
-    slug = request.values.get("employer", "")
-    employer = employers.get_by_slug(slug=slug) if slug else None
+    given = request.values.get("employer", "")
+    employer = _reviewable(given)
     if employer is None:
         return render_template("reviews/pick_employer.html")
-    form = ReviewForm(employer=employer.slug)
+    form = ReviewForm(employer=given)
     if form.validate_on_submit():
         try:
             draft = reviews.prepare(text=form.text.data or "", locale=current_locale())
@@ -121,7 +186,7 @@ def review_confirm() -> ResponseReturnValue:
     except BadSignature:
         flash(_("This preview has expired. Please write your review again."))
         return redirect(url_for("public.home"))
-    employer = db.session.get(employers.Employer, payload["employer_id"]) or abort(404)
+    employer = db.session.get(Employer, payload["employer_id"]) or abort(404)
     try:
         reviews.submit(
             employer=employer,
@@ -139,7 +204,8 @@ def review_confirm() -> ResponseReturnValue:
     except reviews.ReviewError:
         db.session.rollback()
         abort(400)
-    return redirect(url_for("public.review_thanks", employer=employer.slug))
+    listed = employer.status == "approved"  # a pending employer's slug goes in no URL
+    return redirect(url_for("public.review_thanks", employer=employer.slug if listed else None))
 
 
 @bp.get("/review/thanks")

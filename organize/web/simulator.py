@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from organize import privacy
 from organize.extensions import db, login_manager
-from organize.models import OutboxMessage
+from organize.models import Delivery, OutboxMessage, Subscriber
 from organize.plumbing.webhooks import auth_token
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator")
@@ -46,14 +46,19 @@ VOICE_FIELDS = {
     "CallStatus",
 }
 FIELD_LIMIT = 2000
+NOT_SIGNED = ("/voice/alert-status", "/voice/status")
+ALERT_CALL = re.compile(r"^/voice/alert/(\d+)$")
 OUTBOX_PAGE = 50
 
 
 def enabled() -> bool:
-    """On in development; in production only with ENABLE_SIMULATOR=1 and for organizers."""
+    """On in development; in production only with ENABLE_SIMULATOR=1 and for admins (signing
+    is speaking as a number to the real webhooks: not every organizer's to do)."""
     if not current_app.config["ENABLE_SIMULATOR"]:
         return False
-    return current_app.config["ENV_NAME"] != "production" or current_user.is_authenticated
+    if current_app.config["ENV_NAME"] != "production":
+        return True
+    return bool(current_user.is_authenticated and current_user.can("admin"))
 
 
 @bp.app_context_processor
@@ -67,8 +72,10 @@ def guard() -> ResponseReturnValue | None:
     """Off: 404, as if it did not exist. Production and signed out: to the sign-in page."""
     if not current_app.config["ENABLE_SIMULATOR"]:
         abort(404)
-    if not enabled():
+    if not current_user.is_authenticated and not enabled():
         return login_manager.unauthorized()
+    if not enabled():
+        abort(403)
     return None
 
 
@@ -102,6 +109,8 @@ def _target(channel: str, raw: Any) -> tuple[str, str]:
     allowed = path == "/sms/inbound" if channel == "sms" else path.startswith("/voice/")
     if not allowed or ".." in path or "%2e" in path.lower():  # no way out of /voice/
         abort(400, description="target")
+    if path.startswith(NOT_SIGNED):  # status callbacks move real deliveries forward
+        abort(400, description="target")
     query = f"?{parts.query}" if parts.query else ""
     return root + path + query, path + query
 
@@ -129,6 +138,23 @@ def json_error(error: HTTPException) -> ResponseReturnValue:
     return jsonify(error=reason), error.code or 400
 
 
+def _own_alert_call(path: str, number: str) -> None:
+    """An alert call's URL names a delivery: only the fictional number it was placed to may
+    answer it (else the page could RSVP, or hear an alert, as a real subscriber)."""
+    found = ALERT_CALL.match(urlsplit(path).path)
+    if found is None:
+        return
+    if len(found.group(1)) > 9:
+        abort(400, description="target")
+    owner = db.session.scalar(
+        sa.select(Subscriber.phone_hash)
+        .join(Delivery, Delivery.subscriber_id == Subscriber.id)
+        .where(Delivery.id == int(found.group(1)))
+    )
+    if owner != privacy.phone(number).hash:
+        abort(400, description="target")
+
+
 def _new_sid(prefix: str) -> str:
     return prefix + secrets.token_hex(16)
 
@@ -143,6 +169,7 @@ def sign() -> ResponseReturnValue:
     channel = "voice" if data.get("channel") == "voice" else "sms"
     number = _fictional(data.get("number"))
     local, public = _target(channel, data.get("url"))
+    _own_alert_call(public, number)
     account = str(current_app.config.get("TWILIO_ACCOUNT_SID") or "AC" + "0" * 32)
     params = {"AccountSid": account, "From": number, "To": SERVICE_NUMBER}
     if channel == "sms":

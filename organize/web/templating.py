@@ -2,6 +2,7 @@
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, ngettext
@@ -10,14 +11,18 @@ from organize.plumbing.i18n import LANGUAGE_NAMES, current_locale
 
 
 def lang_url(code: str) -> str:
-    """The current page in another language (query kept, `lang` replaced)."""
-    args: dict[str, Any] = request.args.to_dict(flat=True) if request else {}
-    args["lang"] = code
-    endpoint = request.endpoint if request and request.endpoint else "public.home"
-    view_args = dict(request.view_args or {}) if request else {}
-    if request and request.method != "GET":
+    """The current page in another language (query kept, `lang` replaced).
+
+    Built from the request's own path and query, never by feeding the query to `url_for`:
+    `?endpoint=`, `?_method=` or `?slug=` would collide with its arguments and crash every page
+    (the error page included). Leading slashes are collapsed so `//host` stays on this site.
+    """
+    if not request or request.method != "GET":
         return url_for("public.home", lang=code)
-    return url_for(endpoint, **view_args, **args)
+    pairs = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    pairs.append(("lang", code))
+    path = "/" + (request.script_root + request.path).lstrip("/")
+    return quote(path) + "?" + urlencode(pairs)
 
 
 def _globals() -> dict[str, Any]:

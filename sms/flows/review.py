@@ -89,7 +89,11 @@ def _pick(turn: Turn) -> str:
 
 
 def _add(turn: Turn, name: str, city: str) -> str:
-    employer, _created = employers.add(name=name, city=city)
+    try:
+        employer, _created = employers.add(name=name, city=city, locale=turn.locale)
+    except employers.EmployerError as exc:
+        state.advance(turn.current, "employer")  # nothing usable was typed: ask again
+        return _(exc.message)
     return _begin_ratings(turn, employer)
 
 

@@ -96,10 +96,36 @@ def test_k_threshold_hides_texts_until_k_visible(app):
     make_review(employer, status="rejected")
     assert reviews.visible_reviews(employer=employer) == []
     summary = reviews.summarize(employer=employer)
-    assert summary.count == 2
     assert not summary.reviews_shown
-    assert summary.flags["wage_theft"] == 2
+    assert summary.some
+    # below k nothing derived from the reviews: no count, no average, no flag (DESIGN §4.10)
+    assert summary.count == 0
+    assert set(summary.averages.values()) == {None}
+    assert set(summary.flags.values()) == {0}
     make_review(employer, status="approved")
+    assert len(reviews.visible_reviews(employer=employer)) == 3
+    summary = reviews.summarize(employer=employer)
+    assert (summary.count, summary.flags["wage_theft"], summary.reviews_shown) == (3, 3, True)
+
+
+def test_no_visible_review_means_not_even_some(app):
+    employer = make_employer()
+    make_review(employer, status="pending")
+    make_review(employer, status="approved", visible_since=timedelta(hours=-5))
+    assert not reviews.summarize(employer=employer).some
+
+
+def test_reviews_of_a_pending_employer_wait_with_it(app):
+    from organize import employers
+
+    moderator = make_organizer()
+    employer = make_employer("Casa Whitfield", added_by="worker")
+    for _ in range(3):
+        make_review(employer, status="approved")
+    assert employer.status == "pending"
+    assert reviews.visible_reviews(employer=employer) == []
+    assert not reviews.summarize(employer=employer).some
+    employers.decide(employer=employer, actor=moderator, approve=True)
     assert len(reviews.visible_reviews(employer=employer)) == 3
 
 

@@ -113,7 +113,9 @@ def test_whole_story_reaches_the_public_only_at_k(client, app):
     client.post("/review/confirm", data={"payload": payload})
     page = client.get(f"/employers/{employer.slug}?lang=es").get_data(as_text=True)
     assert "Paid late" not in page
-    assert "2 reseñas" in visible_text(page)
+    assert "Hay trabajadores que escribieron sobre este empleador." in visible_text(page)
+    assert "reseñas esperan" not in page
+    assert "2 reseñas" not in visible_text(page)  # below k: not even how many
     login(client)
     pending = db.session.query(Review).filter_by(status="pending").one()
     client.post(f"/organizer/moderation/{pending.id}", data={"approve": "1"})

@@ -188,7 +188,7 @@ def test_off_in_production_by_default(app_factory, method, path):
     ("method", "path"),
     [("get", "/simulator/"), ("post", "/simulator/sign"), ("post", "/simulator/outbox")],
 )
-def test_enabled_in_production_only_for_signed_in_organizers(app_factory, method, path):
+def test_enabled_in_production_only_for_signed_in_admins(app_factory, method, path):
     app = app_factory(ENV_NAME="production", ENABLE_SIMULATOR=True, TWILIO_AUTH_TOKEN="t")
     client = app.test_client()
     payload = {"number": PHONE, "url": "/sms/inbound"}
@@ -197,16 +197,43 @@ def test_enabled_in_production_only_for_signed_in_organizers(app_factory, method
     assert "/organizer/login" in answer.headers["Location"]
     with app.app_context():
         make_organizer()
+        make_organizer(email="admin@example.org", role="admin")
     login(client)
-    assert getattr(client, method)(path, json=payload).status_code == 200
+    assert getattr(client, method)(path, json=payload).status_code == 403
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    assert getattr(admin, method)(path, json=payload).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/voice/alert-status", "/voice/status"])
+def test_status_callbacks_are_never_signed(client, url):
+    assert sign(client, channel="voice", url=url).status_code == 400
+
+
+def test_an_alert_call_is_signed_only_for_the_number_it_was_placed_to(client):
+    from organize.models import Alert, Delivery, Subscriber
+    from organize.privacy import phone
+
+    real = Subscriber(phone_hash=phone("+17135550100").hash, phone_cipher="x", locale="en")
+    own = Subscriber(phone_hash=phone(E164).hash, phone_cipher="y", locale="en")
+    alert = Alert()
+    db.session.add_all([real, own, alert])
+    db.session.flush()
+    theirs = Delivery(alert_id=alert.id, subscriber_id=real.id)
+    mine = Delivery(alert_id=alert.id, subscriber_id=own.id)
+    db.session.add_all([theirs, mine])
+    db.session.commit()
+    for target in (f"/voice/alert/{theirs.id}", "/voice/alert/99999", "/voice/alert/1" + "0" * 30):
+        assert sign(client, channel="voice", url=target).status_code == 400, target
+    assert sign(client, channel="voice", url=f"/voice/alert/{mine.id}").status_code == 200
 
 
 def test_production_without_a_token_cannot_sign(app_factory):
     app = app_factory(ENV_NAME="production", ENABLE_SIMULATOR=True)
     client = app.test_client()
     with app.app_context():
-        make_organizer()
-    login(client)
+        make_organizer(email="admin@example.org", role="admin")
+    login(client, "admin@example.org")
     assert "cannot sign" in client.get("/simulator/").get_data(as_text=True)
     assert sign(client).status_code == 503
 

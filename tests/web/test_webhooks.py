@@ -73,3 +73,19 @@ def test_webhooks_are_csrf_exempt(app_factory):
     app = app_factory(WTF_CSRF_ENABLED=True)
     headers = {"X-Twilio-Signature": sign("http://localhost/sms/inbound", PARAMS)}
     assert app.test_client().post("/sms/inbound", data=PARAMS, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("code", ["9" * 30, "²", "30003" + "0" * 20])
+def test_status_callback_with_an_out_of_range_error_code_is_204(client, code):
+    params = {"MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": code}
+    headers = {"X-Twilio-Signature": sign("http://localhost/sms/status", params)}
+    assert client.post("/sms/status", data=params, headers=headers).status_code == 204
+
+
+@pytest.mark.parametrize("delivery_id", ["9" * 30, str(2**31), str(2**63)])
+def test_alert_call_for_an_out_of_range_delivery_hangs_up(client, delivery_id):
+    url = f"http://localhost/voice/alert/{delivery_id}"
+    params = {"CallSid": "CA" + "0" * 32, "From": "+15005550006"}
+    response = client.post(url, data=params, headers={"X-Twilio-Signature": sign(url, params)})
+    assert response.status_code == 200
+    assert ElementTree.fromstring(response.data).find("./Hangup") is not None
