@@ -84,7 +84,7 @@ def test_alerts_by_phone_tell_a_subscriber_only_by_text(line):
         heard.append((first, ElementTree.tostring(caller.press("1"))))
     assert heard[0] == heard[1]
     texts = {row.phone_hash: row.body for row in db.session.scalars(sa.select(OutboxMessage)).all()}
-    assert "Ya recibe alertas" in texts[privacy.phone(KNOWN).hash]  # by text, in Spanish
+    assert "ya recibe alertas" in texts[privacy.phone(KNOWN).hash]  # by text, in Spanish
     assert "Responda" in texts[privacy.phone(UNKNOWN).hash]  # the double opt-in question
     statuses = dict(db.session.execute(sa.select(Subscriber.phone_hash, Subscriber.status)).all())
     assert statuses[privacy.phone(KNOWN).hash] == "active"  # left as it was
