@@ -46,8 +46,9 @@ def forms(e164: str) -> list[str]:
     digits = e164.lstrip("+")
     national = digits[1:] if digits.startswith("1") else digits
     area, exchange, line = national[:3], national[3:6], national[6:]
-    return [e164, digits, national, national[-7:], f"{area}-{exchange}-{line}",
-            f"({area}) {exchange}-{line}", f"{area}.{exchange}.{line}", f"{exchange}-{line}"]  # fmt: skip
+    dashed, bracketed = f"{area}-{exchange}-{line}", f"({area}) {exchange}-{line}"
+    dotted, local = f"{area}.{exchange}.{line}", f"{exchange}-{line}"
+    return [e164, digits, national, national[-7:], dashed, bracketed, dotted, local]
 
 
 @pytest.fixture
@@ -119,7 +120,7 @@ def world(app_factory, fake_twilio, redis_client, caplog) -> Iterator[Flask]:
                 "employer": employer.slug,
                 "pay": "2",
                 "text": f"The {SAID['web story']} kept our tips every week.",
-            },  # fmt: skip
+            },
         ).get_data(as_text=True)
         payload = input_value(page, "payload")
         client.post("/review/confirm", data={"payload": payload})
