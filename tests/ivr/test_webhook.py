@@ -138,8 +138,10 @@ def test_database_down_gets_a_bilingual_apology_and_hangs_up(app_factory):
     app = app_factory(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
     inbound = parse(signed_post(app.test_client(), "/voice/inbound", CALL).data)
     assert inbound.find("./Gather") is not None  # the greeting needs no database
-    for path in ("/voice/menu?lang=es", "/voice/review/confirm?lang=es"):
-        response = signed_post(app.test_client(), path, {**CALL, "Digits": "1"})
+    # Screens that read the database (the rights menu may come from a cache, and a call's
+    # state from Redis): help near you, and its places.
+    for path in ("/voice/menu?lang=es", "/voice/places?lang=es&region=TX"):
+        response = signed_post(app.test_client(), path, {**CALL, "Digits": "5"})
         assert response.status_code == 200
         root = parse(response.data)
         assert [s.attrib["language"] for s in root.iter("Say")] == ["en-US", "es-MX"]

@@ -73,14 +73,19 @@ def test_a_notice_by_text_is_blanked_at_the_provider(twilio_app, fake_twilio):
     assert start not in fake_twilio.redacted
 
 
-def test_a_failed_blanking_waits_in_a_row_and_the_retry_job_finishes_it(app_factory, fake_twilio):
-    app = app_factory(**fake_twilio.config(), TWILIO_TIMEOUT=2.0)
+def test_when_the_queue_is_down_a_blanking_waits_in_a_row_for_the_retry_job(
+    app_factory, fake_twilio
+):
+    app = app_factory(
+        **fake_twilio.config(), TWILIO_TIMEOUT=2.0, REDIS_URL="redis://127.0.0.1:1/0", RQ_ASYNC=True
+    )
     with app.app_context():
-        fake_twilio.behaviour.fail_next = [(503, 20500)]
         blanking.blank_later(sid="SM" + "a" * 32)
         db.session.commit()
         assert db.session.scalars(sa.select(PendingBlank.sid)).all() == ["SM" + "a" * 32]
         assert fake_twilio.redacted == []
+        fake_twilio.behaviour.fail_next = [(503, 20500)]  # the provider fails once, too
+        assert blanking.retry_pending_blanks() == 0
         assert blanking.retry_pending_blanks() == 1
         assert fake_twilio.redacted == ["SM" + "a" * 32]
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingBlank)) == 0
