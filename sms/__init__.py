@@ -102,9 +102,19 @@ def _handle(sid: str) -> str:
         keep.put(_replay_key(sid), "" if quotes else reply, _replay_ttl())
     db.session.commit()
     if told and sid:
-        blanking.blank_later(sid=sid)  # the provider keeps bodies for months: blank this one
-        db.session.commit()
+        _blank(sid)
     return reply
+
+
+def _blank(sid: str) -> None:
+    """Ask the provider to blank this text's body (it keeps bodies for months). The answer is
+    committed already: a failure here is logged, never turned into an apology and a retry."""
+    try:
+        blanking.blank_later(sid=sid)
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        log.error("sms inbound: blanking not queued (%s)", type(exc).__name__)
 
 
 def _release(sid: str) -> None:

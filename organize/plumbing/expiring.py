@@ -18,6 +18,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from flask import current_app, g
 from redis import Redis
+from redis.exceptions import RedisError
 
 from organize.extensions import db, rq
 from organize.models import ExpiringEntry
@@ -41,8 +42,12 @@ def number_key(kind: str, phone_hash: str) -> str:
 
 
 def forget_number(*, phone_hash: str) -> None:
-    """Delete the number's conversation in progress (promise 5); the caller commits."""
-    store().delete(number_key("conversation", phone_hash))
+    """Delete the number's conversation in progress (promise 5); the caller commits. With Redis
+    down it cannot be deleted now: it goes with its TTL, and the rows are deleted regardless."""
+    try:
+        store().delete(number_key("conversation", phone_hash))
+    except RedisError as exc:
+        log.warning("forget-me: conversation left to its TTL (%s)", type(exc).__name__)
 
 
 class Store(Protocol):
