@@ -13,13 +13,15 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, request, url_for
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr import callstate, twiml
 from ivr.speak import Voice, voice_for
-from organize import privacy, subscribers
+from organize import privacy
 from organize.extensions import db
+from organize.plumbing import expiring
 from organize.plumbing.logscrub import stack
 from organize.plumbing.text import clean
 from organize.plumbing.webhooks import twilio_signed
@@ -66,13 +68,12 @@ class Call:
         return min(int(raw), limit) if raw.isdigit() and len(raw) < 6 else 0
 
 
-def _locale(phone: privacy.Phone) -> str:
+def _locale() -> str:
+    """The language in the action URL, else the default — never one looked up by caller ID,
+    which anyone can spoof: the line sounds the same for every caller (DESIGN §4.8)."""
     languages: list[str] = current_app.config["LANGUAGES"]
     asked = request.args.get("lang", "")
-    if asked in languages:
-        return asked
-    remembered = subscribers.locale_for(phone_hash=phone.hash)
-    return remembered if remembered in languages else str(current_app.config["DEFAULT_LOCALE"])
+    return asked if asked in languages else str(current_app.config["DEFAULT_LOCALE"])
 
 
 def parse() -> Call:
@@ -80,7 +81,7 @@ def parse() -> Call:
     form = request.form
     raw = form.get("From", "").strip()
     phone = privacy.phone("" if raw.lower() in HIDDEN else raw)
-    locale = _locale(phone)
+    locale = _locale()
     digits = form.get("Digits")
     return Call(
         phone=phone,
@@ -112,6 +113,17 @@ def _apology() -> Response:
     return _xml(twiml.apology([voice_for("en"), voice_for("es")]))
 
 
+def _answer(view: Callable[[Call], VoiceResponse]) -> Response:
+    call = parse()
+    if request.form.get("CallStatus", "") in ENDED:
+        callstate.end(call.sid)
+        db.session.commit()
+        return _xml(twiml.hang_up())
+    response = view(call)
+    db.session.commit()
+    return _xml(response)
+
+
 def voice_view(view: Callable[[Call], VoiceResponse]) -> Callable[[], Response]:
     """Signature → parse → view → commit → TwiML. Database down or a bug: apology + hang-up."""
 
@@ -119,14 +131,13 @@ def voice_view(view: Callable[[Call], VoiceResponse]) -> Callable[[], Response]:
     @wraps(view)
     def wrapper() -> Response:
         try:
-            call = parse()
-            if request.form.get("CallStatus", "") in ENDED:
-                callstate.end(call.sid)
-                db.session.commit()
-                return _xml(twiml.hang_up())
-            response = view(call)
-            db.session.commit()
-            return _xml(response)
+            try:
+                return _answer(view)
+            except RedisError as exc:
+                db.session.rollback()
+                log.warning("voice %s: redis unavailable (%s)", request.path, type(exc).__name__)
+                expiring.without_redis()  # the call's state restarts; the call goes on
+                return _answer(view)
         except SQLAlchemyError as exc:
             db.session.rollback()
             log.warning("voice %s: database unavailable (%s)", request.path, type(exc).__name__)

@@ -85,7 +85,6 @@ TEXTS: dict[str, Callable[..., str]] = {
         **p,
     ),
     "subscribe_sent": lambda: _("We sent you a text. Reply YES to it to start getting alerts."),
-    "already_subscribed": lambda: _("You already get action alerts by text."),
     "near_intro": lambda: _("Help near you. Choose your state."),
     "no_places": lambda: _("We have no places listed yet."),
     "organizer_connecting": lambda: _("Connecting you to an organizer. Please wait."),

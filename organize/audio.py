@@ -71,7 +71,6 @@ PROMPT_KEYS: tuple[str, ...] = (
     "again_or_back",
     "subscribe_consent",
     "subscribe_sent",
-    "already_subscribed",
     "near_intro",
     "no_places",
     "organizer_connecting",

@@ -90,6 +90,11 @@ def defaults(production: bool) -> dict[str, Any]:
         "SMS_HELP_CONTACT": None,
         "SMS_ALERTS_PER_MONTH": 4,
         "SMS_CONVERSATION_TTL": 2 * 3600,
+        "SMS_REPLAY_TTL": 15 * 60,  # Twilio's retry window for a webhook: minutes, not more
+        "SMS_REPLY_BUDGET": 30,  # replies per number per SMS_BUDGET_WINDOW …
+        "SMS_BUDGET_WINDOW": 10 * 60,  # … seconds (then one notice, then silence)
+        "SMS_EMPLOYER_BUDGET": 3,  # employers one number may add by text per …
+        "SMS_EMPLOYER_WINDOW": 24 * 3600,  # … seconds
         "HOTLINE_NUMBER": None,
         "HOTLINE_HOURS": None,
         "ENABLE_SIMULATOR": not production,
@@ -136,6 +141,11 @@ ENV_TYPES: dict[str, type] = {
     "SMS_HELP_CONTACT": str,
     "SMS_ALERTS_PER_MONTH": int,
     "SMS_CONVERSATION_TTL": int,
+    "SMS_REPLAY_TTL": int,
+    "SMS_REPLY_BUDGET": int,
+    "SMS_BUDGET_WINDOW": int,
+    "SMS_EMPLOYER_BUDGET": int,
+    "SMS_EMPLOYER_WINDOW": int,
     "HOTLINE_NUMBER": str,
     "AUDIO_BASE_URL": str,
     "AUDIO_DIR": str,

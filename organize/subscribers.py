@@ -16,12 +16,11 @@ from organize.extensions import db
 from organize.models import (
     Alert,
     Contact,
-    Conversation,
-    InboundMessage,
     OutboxMessage,
     PendingText,
     Subscriber,
 )
+from organize.plumbing import expiring
 
 
 def locale_for(*, phone_hash: str) -> str | None:
@@ -139,8 +138,9 @@ def latest_alert() -> Alert | None:
 def forget(*, phone_hash: str) -> int:
     """Promise 5: delete every row tied to this number. Returns how many rows went."""
     removed = 0
-    for model in (Subscriber, Conversation, Contact, InboundMessage, OutboxMessage, PendingText):
+    for model in (Subscriber, Contact, OutboxMessage, PendingText):
         result = db.session.execute(sa.delete(model).where(model.phone_hash == phone_hash))
         removed += result.rowcount or 0  # type: ignore[attr-defined]
+    expiring.forget_number(phone_hash=phone_hash)  # a conversation in progress, budgets
     db.session.flush()
     return removed

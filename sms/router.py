@@ -2,21 +2,21 @@
 
 Order of precedence: opt-out words (always, even mid-conversation) → MORE (paged text) →
 global keywords (HELP, MENU, RIGHTS …) → the conversation in progress → YES for a pending
-sign-up → a main-menu number → the main menu for anything not understood.
+sign-up → a main-menu number → the main menu for anything not understood. Past the number's
+reply budget nothing is answered but STOP, START and HELP (`budgets`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from organize import privacy, subscribers
 from organize.alerts import deliveries
 from organize.outbound.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
-from sms import state
+from sms import budgets, state
 from sms.flows import alerts, forget, menu, near, notice, review, rights
 from sms.keywords import match
 from sms.turn import Turn
@@ -61,7 +61,8 @@ def _more(turn: Turn) -> str | None:
     pages: list[str] = list(conversation.data.get("more", [])) if conversation else []
     if conversation is None or not pages:
         return None
-    conversation.data = {**conversation.data, "more": pages[1:]}
+    turn.quotes = turn.quotes or bool(conversation.data.get("more_quotes"))
+    state.advance(conversation, conversation.step, more=pages[1:])
     return _with_more_hint(pages[0]) if pages[1:] else pages[0]
 
 
@@ -76,8 +77,6 @@ def _dispatch(turn: Turn) -> str:
     if intent == "more" and (paged := _more(turn)) is not None:
         return paged
     conversation = turn.conversation
-    if turn.expired and intent not in GLOBAL:
-        return _("That conversation timed out.") + "\n" + menu.main_menu(turn)
     if intent in GLOBAL:
         if conversation is not None and intent not in KEEPS_CONVERSATION:
             state.end(phone_hash=turn.phone.hash)
@@ -101,10 +100,9 @@ def _dispatch(turn: Turn) -> str:
 
 def _last_activity(turn: Turn) -> datetime | None:
     """When the number last talked to us (an RSVP "1" must come after the alert, not a menu)."""
-    if turn.conversation is None:
+    if turn.conversation is None or not turn.conversation.updated:
         return None
-    ttl = timedelta(seconds=int(current_app.config["SMS_CONVERSATION_TTL"]))
-    return turn.conversation.expires_at - ttl
+    return datetime.fromtimestamp(turn.conversation.updated, UTC)
 
 
 def _fit(turn: Turn, text: str) -> str:
@@ -120,16 +118,18 @@ def _fit(turn: Turn, text: str) -> str:
         conversation = state.load(phone_hash=turn.phone.hash) or state.start(
             phone_hash=turn.phone.hash, flow="paging", step="more"
         )
-        conversation.data = {**conversation.data, "more": pages[1:]}
+        state.advance(conversation, conversation.step, more=pages[1:], more_quotes=turn.quotes)
     return pages[0] + hint
 
 
 @dataclass(frozen=True)
 class Reply:
-    """The text to send back, and whether the number was just forgotten (store nothing)."""
+    """The text to send back; whether the body told us someone's words (blank it at the
+    provider) and whether the reply quotes them (keep it nowhere, blank it too)."""
 
     text: str
-    forgotten: bool = False
+    told: bool = False
+    quotes: bool = False
 
 
 def respond(*, phone: privacy.Phone, body: str, num_media: int = 0) -> Reply:
@@ -139,16 +139,17 @@ def respond(*, phone: privacy.Phone, body: str, num_media: int = 0) -> Reply:
     if found.locale and found.locale != locale:
         locale = found.locale
         subscribers.remember_locale(phone_hash=phone.hash, locale=locale)
-    conversation, expired = state.load_or_expire(phone_hash=phone.hash)
     turn = Turn(
         phone=phone,
         body=body,
         match=found,
         locale=locale or "en",
-        conversation=conversation,
-        expired=expired,
+        conversation=state.load(phone_hash=phone.hash),
     )
     with force_locale(turn.locale):
+        over, first_time = budgets.over_reply_budget(phone_hash=phone.hash, match=found)
+        if over:  # one short notice, then silence until the window ends
+            return Reply(text=budgets.over_budget_notice() if first_time else "")
         if num_media and found.intent != "opt_out":
             text = _("Sorry, we cannot read pictures or recordings. Please send text.")
             if body.strip():
@@ -156,7 +157,7 @@ def respond(*, phone: privacy.Phone, body: str, num_media: int = 0) -> Reply:
         else:
             text = _dispatch(turn)
     with force_locale(turn.locale):
-        return Reply(text=_fit(turn, text), forgotten=turn.forgotten)
+        return Reply(text=_fit(turn, text), told=turn.told, quotes=turn.quotes)
 
 
 def record_opt_out_type(*, phone: privacy.Phone, opt_out_type: str) -> None:

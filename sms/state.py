@@ -1,65 +1,86 @@
-"""Conversation state per number: one row keyed by the blind index, expiring, redacted only."""
+"""Conversation state per number, in expiring state (`organize.plumbing.expiring`).
 
-from datetime import UTC, datetime, timedelta
+Keyed by the number's blind index and holding only redacted text, a conversation is the one
+place a number sits beside what the person said (DESIGN §4.7): it is deleted the moment its flow
+ends, and its TTL (`SMS_CONVERSATION_TTL`, renewed on each step) is its expiry — a Redis TTL, or
+a row the sweep deletes. A timed-out conversation is simply gone.
+"""
+
+import json
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
 
-from organize.extensions import db
-from organize.models import Conversation
+from organize.plumbing.expiring import number_key, store
+
+
+@dataclass
+class Conversation:
+    """Where a number is in a multi-step flow (review, sign-up …)."""
+
+    phone_hash: str
+    flow: str
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+    updated: float = 0.0  # epoch seconds of the last step (an RSVP "1" must come after it)
+
+
+def _key(phone_hash: str) -> str:
+    return number_key("conversation", phone_hash)
+
+
+def _ttl() -> int:
+    return int(current_app.config["SMS_CONVERSATION_TTL"])
 
 
 def load(*, phone_hash: str) -> Conversation | None:
-    """The number's live conversation; an expired one is deleted and treated as none."""
-    return load_or_expire(phone_hash=phone_hash)[0]
+    """The number's live conversation, or None."""
+    raw = store().get(_key(phone_hash))
+    if not raw:
+        return None
+    try:
+        saved = json.loads(raw)
+        return Conversation(
+            phone_hash=phone_hash,
+            flow=str(saved["flow"]),
+            step=str(saved["step"]),
+            data=dict(saved.get("data") or {}),
+            updated=float(saved.get("updated") or 0.0),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None  # unreadable (an older format): start afresh
 
 
-def load_or_expire(*, phone_hash: str) -> tuple[Conversation | None, bool]:
-    """(live conversation or None, whether one had just expired and was deleted)."""
-    conversation = db.session.scalar(
-        sa.select(Conversation).where(Conversation.phone_hash == phone_hash)
-    )
-    if conversation is None:
-        return None, False
-    if conversation.expires_at <= datetime.now(UTC):
-        db.session.delete(conversation)
-        db.session.flush()
-        return None, True
-    return conversation, False
-
-
-def _expiry() -> datetime:
-    seconds = int(current_app.config["SMS_CONVERSATION_TTL"])
-    return datetime.now(UTC) + timedelta(seconds=seconds)
+def save(conversation: Conversation) -> None:
+    """Write the conversation back, renewing its TTL."""
+    conversation.updated = time.time()
+    value = {
+        "flow": conversation.flow,
+        "step": conversation.step,
+        "data": conversation.data,
+        "updated": conversation.updated,
+    }
+    store().put(_key(conversation.phone_hash), json.dumps(value, ensure_ascii=False), _ttl())
 
 
 def start(
     *, phone_hash: str, flow: str, step: str, data: dict[str, Any] | None = None
 ) -> Conversation:
     """Begin (or replace) the number's conversation."""
-    conversation = db.session.scalar(
-        sa.select(Conversation).where(Conversation.phone_hash == phone_hash)
-    )
-    if conversation is None:
-        conversation = Conversation(phone_hash=phone_hash)
-        db.session.add(conversation)
-    conversation.flow, conversation.step = flow, step
-    conversation.data = dict(data or {})
-    conversation.expires_at = _expiry()
-    db.session.flush()
+    conversation = Conversation(phone_hash=phone_hash, flow=flow, step=step, data=dict(data or {}))
+    save(conversation)
     return conversation
 
 
 def advance(conversation: Conversation, step: str, **updates: Any) -> None:
-    """Move to the next step, merging data (a new dict, so SQLAlchemy sees the change)."""
+    """Move to the next step, merging data."""
     conversation.step = step
     conversation.data = {**conversation.data, **updates}
-    conversation.expires_at = _expiry()
-    db.session.flush()
+    save(conversation)
 
 
 def end(*, phone_hash: str) -> None:
     """Forget the conversation."""
-    db.session.execute(sa.delete(Conversation).where(Conversation.phone_hash == phone_hash))
-    db.session.flush()
+    store().delete(_key(phone_hash))

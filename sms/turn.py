@@ -5,9 +5,9 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from organize.models import Conversation
 from organize.privacy import Phone
 from sms.keywords import Match
+from sms.state import Conversation
 
 
 @dataclass
@@ -19,8 +19,11 @@ class Turn:
     match: Match
     locale: str
     conversation: Conversation | None
-    expired: bool = False  # a conversation had timed out: answer with the menu
     forgotten: bool = False  # set once forget-me ran: nothing more is written for this number
+    # The body told us an employer, a story or a notice: the provider is asked to blank it.
+    told: bool = False
+    # The reply quotes one: it is not kept for replays, and it is blanked at the provider too.
+    quotes: bool = False
 
     @property
     def current(self) -> Conversation:

@@ -99,6 +99,8 @@ def app_factory(database_url: str) -> Iterator[Any]:
     made: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
+        if TEST_REDIS_URL and not made:  # a clean Redis, as the tables are (see below)
+            redis.Redis.from_url(TEST_REDIS_URL).flushdb()
         app = create_app(make_config(database_url, **overrides))
         made.append(app)
         return app
@@ -109,6 +111,10 @@ def app_factory(database_url: str) -> Iterator[Any]:
             if app.config["SQLALCHEMY_DATABASE_URI"] == database_url:  # not a deliberately dead one
                 _empty_tables()
             db.engine.dispose()
+    if TEST_REDIS_URL and any(app.config.get("REDIS_URL") == TEST_REDIS_URL for app in made):
+        # Expiring state (conversations, replay ids, budgets) lives in Redis: like the tables,
+        # it must not leak into the next test.
+        redis.Redis.from_url(TEST_REDIS_URL).flushdb()
 
 
 @pytest.fixture

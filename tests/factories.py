@@ -76,3 +76,42 @@ def appears(needle: str, haystack: str) -> bool:
     import re
 
     return re.search(rf"(?<![0-9A-Za-z]){re.escape(needle)}(?![0-9A-Za-z])", haystack) is not None
+
+
+def expiring_entries(prefix: str = "") -> dict[str, str]:
+    """Every live expiring entry (whichever backend the app uses) whose key starts with
+    `prefix`, without the store's own prefix: key → value."""
+    from flask import current_app
+
+    from organize.extensions import rq
+    from organize.plumbing.expiring import PREFIX
+
+    if current_app.config.get("REDIS_URL"):
+        connection = rq.queue.connection
+        found = {}
+        for raw in connection.scan_iter(f"{PREFIX}{prefix}*"):
+            value = connection.get(raw)
+            if value is not None:
+                found[raw.decode()[len(PREFIX) :]] = value.decode()
+        return found
+    db.session.expire_all()
+    rows = db.session.scalars(sa_select_entries(prefix)).all()
+    now = datetime.now(UTC)
+    return {row.key: row.value for row in rows if row.expires_at > now}
+
+
+def sa_select_entries(prefix: str) -> Any:
+    import sqlalchemy as sa
+
+    from organize.models import ExpiringEntry
+
+    return sa.select(ExpiringEntry).where(ExpiringEntry.key.startswith(prefix, autoescape=True))
+
+
+def conversation_of(number: str = "+17135550142") -> Any:
+    """The SMS conversation in progress for a number (None when there is none)."""
+    from organize import privacy
+    from sms import state
+
+    db.session.expire_all()
+    return state.load(phone_hash=privacy.phone(number).hash)

@@ -1,6 +1,7 @@
 """A local fake of the Twilio REST API, for tests and benchmarks (no network beyond loopback).
 
-It implements what organize uses — create/list Messages, create Calls, delete Recordings — with
+It implements what organize uses — create/list/update (redact) Messages, create Calls, delete
+Recordings — with
 the real twilio client pointed at it (`TWILIO_API_URL`). It records every request and can answer
 429 / 5xx / 21610 / 21211 / slow responses on demand. Run in a thread (`FakeTwilio().start()`)
 or as a process (`python -m tests.faketwilio --port 8099`, control endpoints under /_fake/).
@@ -56,6 +57,8 @@ class FakeTwilio:
         self.messages: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
         self.deleted_recordings: list[str] = []
+        self.redacted: list[str] = []  # sids whose Body was blanked (update with Body="")
+        self.updates: list[tuple[str, dict[str, str]]] = []  # every message update, as sent
         self.requests = 0
         self.refused: list[tuple[str, int, int]] = []  # (to, status, code)
         self.random = random.Random(self.behaviour.seed)
@@ -162,6 +165,26 @@ class FakeTwilio:
         page = {"next_page_uri": None, "page": 0, "page_size": 50, "uri": "/Messages.json"}
         return {"messages": [_message_json(m) for m in found], **page}
 
+    def update_message(self, sid: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """Message update: Body="" is Twilio's redaction. Inbound messages were never created
+        here, so any SM/MM sid is accepted."""
+        refusal = self._refusal("")
+        if refusal is not None:
+            return refusal[0], _error(refusal[1], "refused")
+        with self.lock:
+            self.updates.append((sid, dict(form)))
+            found = next((m for m in self.messages if m["sid"] == sid), None)
+            if "Body" in form and form["Body"] != "":
+                return 400, _error(30400, "a redaction needs an empty Body")
+            if "Body" in form:
+                self.redacted.append(sid)
+                if found is not None:
+                    found["body"] = ""
+        record = found or {"sid": sid, "to": "", "from": "", "body": "", "status": "received",
+                           "messaging_service_sid": None, "status_callback": None,
+                           "date_sent": datetime.now(UTC)}  # fmt: skip
+        return 200, _message_json(record)
+
     def create_call(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         refusal = self._refusal(form.get("To", ""))
         if refusal is not None:
@@ -244,6 +267,8 @@ class _Handler(BaseHTTPRequestHandler):
         route = _ROUTE.match(parts.path)
         if route is None:
             return self._answer(404, _error(20404, "not found"))
+        if route["kind"] == "Messages" and route["sid"]:
+            return self._answer(*self.fake.update_message(route["sid"], form))
         if route["kind"] == "Messages":
             return self._answer(*self.fake.create_message(form))
         if route["kind"] == "Calls":

@@ -43,13 +43,12 @@ def alerts(call: Call) -> VoiceResponse:
 
 
 def subscribe_start(call: Call, tries: int = 0, notice: str | None = None) -> VoiceResponse:
-    """Explain what the caller agrees to, unless we cannot text them or they already agreed."""
+    """Explain what the caller agrees to, unless we cannot text them. Whether the number
+    already gets alerts is never said on the line (caller ID can be spoofed): only a text to
+    the number tells it (DESIGN §4.8)."""
     back = call.url("main")
     if not call.can_text:
         return menus.notice_then(call.voice, ["no_phone"], back)
-    found = subscribers.get(phone_hash=call.phone.hash)
-    if found is not None and found.status == "active":
-        return menus.notice_then(call.voice, ["already_subscribed"], back)
     per_month = int(current_app.config["SMS_ALERTS_PER_MONTH"])
     action = call.url("subscribe", tries)
     return info.subscribe_consent(call.voice, per_month, action, notice=notice)
@@ -58,16 +57,20 @@ def subscribe_start(call: Call, tries: int = 0, notice: str | None = None) -> Vo
 @bp.post("/subscribe")
 @voice_view
 def subscribe(call: Call) -> VoiceResponse:
-    """1 = consent by keypad: a pending subscriber and a text asking for YES (double opt-in)."""
+    """1 = consent by keypad: a pending subscriber and a text asking for YES (double opt-in).
+    A number that already gets alerts hears the same words and gets a text saying so."""
     if (done := common.shortcut(call, lambda: common.main_menu(call))) is not None:
         return done
     if call.digits != "1" or call.phone.e164 is None:
         return again(call, lambda t, n: subscribe_start(call, t, n))
-    subscribers.request_signup(phone=call.phone, locale=call.locale, source="voice")
+    found = subscribers.get(phone_hash=call.phone.hash)
+    active = found is not None and found.status == "active"
+    if not active:
+        subscribers.request_signup(phone=call.phone, locale=call.locale, source="voice")
     key = "subscribe_sent"
     if not callstate.load(call.sid).get("signup_texted"):  # a replay must not text twice
         with force_locale(call.locale):
-            body = subscribers.signup_request()
+            body = _already_subscribed() if active else subscribers.signup_request()
         try:
             queue_text(e164=call.phone.e164, body=body)
             callstate.save(call.sid, signup_texted=True)
@@ -75,6 +78,13 @@ def subscribe(call: Call) -> VoiceResponse:
             log.info("sign-up text not queued; the caller can text JOIN instead")
             key = "text_failed"
     return menus.notice_then(call.voice, [key], call.url("main"))
+
+
+def _already_subscribed() -> str:
+    return _(
+        "You already get action alerts from %(program)s. Reply STOP to cancel, HELP for help.",
+        program=current_app.config["SMS_PROGRAM_NAME"],
+    )
 
 
 def near_start(

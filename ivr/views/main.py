@@ -9,7 +9,6 @@ from ivr.call import Call, again, voice_view
 from ivr.screens import menus
 from ivr.speak import voice_for
 from ivr.views import common, info, review, rights
-from organize import subscribers
 from organize.extensions import db
 from organize.plumbing.webhooks import twilio_signed
 
@@ -27,16 +26,16 @@ SECTIONS = {
 @bp.post("/inbound")
 @voice_view
 def inbound(call: Call) -> VoiceResponse:
-    """Incoming call: a caller who chose a language before goes straight to the main menu."""
-    if call.can_text and subscribers.locale_for(phone_hash=call.phone.hash) == call.locale:
-        return common.main_menu(call)
+    """Incoming call: the greeting and the language choice, for every caller alike — nothing
+    is looked up by caller ID, which anyone can spoof (DESIGN §4.8)."""
     return common.language_menu(call)
 
 
 @bp.post("/language")
 @voice_view
 def language(call: Call) -> VoiceResponse:
-    """A digit picks a language; it is remembered (by blind index) for the next call."""
+    """A digit picks the call's language (carried in the action URLs; nothing is written by
+    caller ID, which anyone can spoof)."""
     languages: list[str] = current_app.config["LANGUAGES"]
     if call.digits == "*":
         return common.language_menu(call, greet=False)
@@ -47,8 +46,6 @@ def language(call: Call) -> VoiceResponse:
         return again(call, lambda t, n: common.language_menu(call, t, n))
     call.locale = languages[number - 1]
     call.voice = voice_for(call.locale)
-    if call.can_text:  # hidden numbers share one blind index: remember nothing for them
-        subscribers.remember_locale(phone_hash=call.phone.hash, locale=call.locale)
     return common.main_menu(call)
 
 

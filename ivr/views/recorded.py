@@ -80,6 +80,7 @@ def review_transcript() -> tuple[str, int]:
     try:
         if sid:
             recordings.track(sid=sid)
+            db.session.commit()  # tracked before anything else can fail (Redis, a bug)
         review = callstate.review(call_sid)
         if "employer_id" in review and sid:
             text = clean(form.get("TranscriptionText", ""))[:MAX_SPEECH]

@@ -12,7 +12,7 @@ from organize.models.alerts import (
 from organize.models.base import Base
 from organize.models.employers import Employer, EmployerAlias
 from organize.models.organizers import ROLES, AuditEvent, Organizer
-from organize.models.outbound import OutboxMessage, PendingRecording, PendingText
+from organize.models.outbound import OutboxMessage, PendingBlank, PendingRecording, PendingText
 from organize.models.resources import RESOURCE_KINDS, Resource
 from organize.models.retention import DeliveryTally
 from organize.models.reviews import CHANNELS, FLAG_FIELDS, RATING_FIELDS, STATUSES, Review
@@ -20,8 +20,7 @@ from organize.models.rights import RightsTopic, RightsTranslation
 from organize.models.subscribers import (
     SUBSCRIBER_STATUSES,
     Contact,
-    Conversation,
-    InboundMessage,
+    ExpiringEntry,
     Subscriber,
 )
 
@@ -42,14 +41,14 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Contact",
-    "Conversation",
     "Delivery",
     "DeliveryTally",
     "Employer",
     "EmployerAlias",
-    "InboundMessage",
+    "ExpiringEntry",
     "Organizer",
     "OutboxMessage",
+    "PendingBlank",
     "PendingRecording",
     "PendingText",
     "Resource",

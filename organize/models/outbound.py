@@ -43,3 +43,15 @@ class PendingText(Base):
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class PendingBlank(Base):
+    """A message whose body the provider must still blank (DESIGN §4.7): its sid only — no
+    sender, no words. Rows go once the provider confirms."""
+
+    __tablename__ = "pending_blank"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    sid: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)

@@ -4,7 +4,6 @@ Only subscribers, who must be texted, also keep the number itself, encrypted (Fe
 """
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -46,26 +45,13 @@ class Subscriber(Base):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
-class Conversation(Base):
-    """Where a number is in a multi-step flow (review, sign-up …). Holds only redacted data."""
+class ExpiringEntry(Base):
+    """Expiring state when Redis is absent (`organize.plumbing.expiring`): replay ids, a
+    conversation in progress, a call's review, budgets. Never read past `expires_at`, and
+    deleted by a scheduled sweep; nothing here outlives its TTL by more than a minute."""
 
-    __tablename__ = "conversation"
+    __tablename__ = "expiring"
 
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    phone_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    flow: so.Mapped[str] = so.mapped_column(sa.String(30))
-    step: so.Mapped[str] = so.mapped_column(sa.String(30))
-    data: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    key: so.Mapped[str] = so.mapped_column(sa.String(160), primary_key=True)
+    value: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
-
-
-class InboundMessage(Base):
-    """Replay protection: a MessageSid handled once, with the reply to give again. No body."""
-
-    __tablename__ = "inbound_message"
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    sid: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    phone_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
-    reply: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -3,10 +3,9 @@
 - Deliveries older than `DELIVERY_RETENTION_DAYS` (30) are rolled up into per-alert counts
   (`DeliveryTally`: alert, channel, status, count) and deleted, so a seized server does not list
   who received which strike alert. Only settled deliveries go (never `queued` or `sending`).
-- Expired conversation state and replay entries are purged by the hooks in `PURGES`. The
-  defaults purge the current tables (`conversation` past `expires_at`, `inbound_message` past
-  the replay window); a channel that moves that state elsewhere (Redis with TTLs) replaces or
-  extends the list with `register_purge`.
+- Expired conversation state, replay entries and budgets are purged by the hooks in `PURGES`.
+  The default sweeps the expiring store's table (`organize.plumbing.expiring`: with Redis the
+  keys expire by their TTL, without it the rows wait for a sweep); `register_purge` adds more.
 
 `sweep()` runs them all; `flask retention sweep` runs it by hand, and the RQ cron (the
 Procfile's `cron` process) runs it every RETENTION_INTERVAL_SECONDS.
@@ -20,11 +19,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from organize.extensions import db, rq
-from organize.models import Conversation, Delivery, DeliveryTally, InboundMessage
+from organize.models import Delivery, DeliveryTally
+from organize.plumbing import expiring
 
 log = logging.getLogger(__name__)
 RETENTION_INTERVAL_SECONDS = 3600
-REPLAY_WINDOW = timedelta(hours=1)  # a MessageSid's stored reply outlives Twilio's retries
 UNSETTLED = ("queued", "sending")
 ROLLUP_BATCH = 5000  # deliveries per transaction
 
@@ -37,23 +36,13 @@ def register_purge(name: str, purge: Purge) -> None:
     PURGES[name] = purge
 
 
-def purge_conversations(now: datetime) -> int:
-    """Conversation rows past their expiry (they hold redacted drafts keyed by a number's hash)."""
-    result = db.session.execute(sa.delete(Conversation).where(Conversation.expires_at <= now))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+def purge_expiring(now: datetime) -> int:
+    """Expired conversations, replay ids and budget counters of the database backend (they tie
+    a number's hash to a draft for a while; Redis drops its own keys at their TTL)."""
+    return expiring.sweep()
 
 
-def purge_replays(now: datetime) -> int:
-    """Replay-protection rows past the window (each ties a sender's hash to a reply)."""
-    cutoff = now - REPLAY_WINDOW
-    result = db.session.execute(
-        sa.delete(InboundMessage).where(InboundMessage.received_at < cutoff)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-register_purge("conversations", purge_conversations)
-register_purge("replays", purge_replays)
+register_purge("expiring", purge_expiring)
 
 
 def _settled_before(cutoff: datetime) -> sa.ColumnElement[bool]:

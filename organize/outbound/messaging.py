@@ -1,4 +1,5 @@
-"""The outbound seam: send_sms / place_call / delete_recording / sent_since, via twilio REST.
+"""The outbound seam: send_sms / place_call / delete_recording / redact_message / sent_since,
+via twilio REST.
 
 With Twilio credentials the official `twilio.rest.Client` is used, over one pooled HTTP session
 per process, pointed at `TWILIO_API_URL` when set (the local fake Twilio in tests and
@@ -183,6 +184,23 @@ def delete_recording(*, sid: str) -> bool:
         raise _classify(exc) from exc
     except requests.RequestException as exc:
         raise _classify(exc) from exc
+
+
+def redact_message(*, sid: str) -> bool:
+    """Blank a message's body at the provider (Twilio's message redaction: an update with an
+    empty Body; inbound and outbound alike, once final). True once blank or already gone."""
+    rest = client()
+    if rest is None:
+        return True  # development: nothing was stored at a provider
+    try:
+        rest.messages(sid).update(body="")
+    except TwilioRestException as exc:
+        if exc.status == 404:
+            return True  # deleted already: nothing left to blank
+        raise _classify(exc) from exc
+    except requests.RequestException as exc:
+        raise _classify(exc) from exc
+    return True
 
 
 def sent_since(*, to: str, since: datetime) -> list[Sent]:

@@ -30,6 +30,7 @@ def handle(turn: Turn) -> str:
     conversation = turn.current
     step = conversation.step
     answer = "" if turn.match.intent == "skip" else turn.body.strip()
+    turn.told = bool(answer)  # what someone reported: the provider is asked to blank it
     if step == "what" and not answer:
         return _ask("what")
     value = notices.redact_answer(answer, turn.locale) if step != "employer" else answer[:200]
@@ -57,6 +58,7 @@ def handle(turn: Turn) -> str:
 def latest(turn: Turn) -> str:
     """ACTIONS / ACCIONES: the newest verified notices."""
     found = notices.verified(limit=3)
+    turn.quotes = bool(found)
     if not found:
         return _("No strikes or actions announced right now. Reply ACTION to tell us about one.")
     lines = [f"- {n.employer_name or n.place}: {n.what} {n.when_text}".strip() for n in found]

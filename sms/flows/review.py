@@ -11,7 +11,7 @@ from organize import employers, reviews
 from organize.extensions import db
 from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer
 from organize.redaction import redact
-from sms import state
+from sms import budgets, state
 from sms.turn import Turn
 
 MAX_MATCHES = 5
@@ -52,6 +52,7 @@ def _split_name_city(text: str) -> tuple[str, str]:
 
 
 def _search(turn: Turn) -> str:
+    turn.told = turn.quotes = True  # an employer's name came in, and goes back out
     typed = " ".join(turn.body.split())[:200]
     name, city = _split_name_city(typed)
     found = employers.search(query=f"{name} {city}".strip(), limit=MAX_MATCHES)
@@ -67,6 +68,7 @@ def _search(turn: Turn) -> str:
 
 
 def _begin_ratings(turn: Turn, employer: Employer) -> str:
+    turn.quotes = True
     state.advance(turn.current, "rate", employer_id=employer.id, index=0, ratings={}, flags={})
     return _("Reviewing %(name)s.", name=employer.name) + "\n" + _rating_question(RATING_FIELDS[0])
 
@@ -77,6 +79,7 @@ def _pick(turn: Turn) -> str:
     if turn.match.intent == "new":
         if not data.get("typed_city"):
             state.advance(conversation, "city")
+            turn.quotes = True
             return _("In which city is %(name)s?", name=data.get("typed_name", ""))
         return _add(turn, data["typed_name"], data["typed_city"])
     ids: list[int] = data.get("ids", [])
@@ -89,11 +92,20 @@ def _pick(turn: Turn) -> str:
 
 
 def _add(turn: Turn, name: str, city: str) -> str:
+    if not budgets.may_add_employer(phone_hash=turn.phone.hash):
+        turn.quotes = True
+        state.advance(turn.current, "pick")
+        return _(
+            "This number has added as many employers as we can take today. Reply with a "
+            "number from the list, or send another name."
+        )
     try:
-        employer, _created = employers.add(name=name, city=city, locale=turn.locale)
+        employer, created = employers.add(name=name, city=city, locale=turn.locale)
     except employers.EmployerError as exc:
         state.advance(turn.current, "employer")  # nothing usable was typed: ask again
         return _(exc.message)
+    if created:
+        budgets.count_employer(phone_hash=turn.phone.hash)
     return _begin_ratings(turn, employer)
 
 
@@ -143,6 +155,7 @@ def _story(turn: Turn) -> str:
         if not story:
             return _story_prompt()
         return _preview(turn, story)
+    turn.told = True  # a piece of the story (kept redacted; the provider is asked to blank it)
     piece = reviews.clean_text(turn.body)
     if not piece:
         return _story_prompt()
@@ -162,6 +175,7 @@ def _preview(turn: Turn, story: list[str]) -> str:
     key = turn.current.data.get("key") or reviews.new_submission_key()
     state.advance(turn.current, "confirm", text=draft.text, report=draft.report, key=key)
     advice = "".join(f"\n{warning}" for warning in draft.warnings)
+    turn.quotes = True
     return (
         _("This is what others will read:")
         + f'\n"{draft.text}"\n'
@@ -217,6 +231,7 @@ def handle(turn: Turn) -> str:
     """Dispatch to the conversation's step."""
     conversation = turn.current
     if conversation.step == "city":
+        turn.told = True
         data = conversation.data
         return _add(turn, data.get("typed_name", ""), " ".join(turn.body.split())[:120])
     return STEPS.get(conversation.step, start)(turn)

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from organize.extensions import db
-from organize.models import Alert, AlertTranslation, Employer, Subscriber
+from organize.models import Alert, AlertTranslation, Employer
 from tests.ivr.conftest import Caller, says
 
 
@@ -85,15 +85,6 @@ def test_help_near_you_lists_places_in_a_state(seeded, caller):
     places = caller.press("1")
     assert places.find("./Gather").attrib["action"].startswith("/voice/places?lang=es&region=")
     assert "Teléfono" in caller.text()
-
-
-def test_subscribed_callers_are_told_so(app, caller):
-    caller.post("/voice/menu?lang=en", Digits="4")
-    caller.press("1")
-    db.session.scalar(sa.select(Subscriber)).status = "active"
-    db.session.commit()
-    caller.post("/voice/menu?lang=en", Digits="4")
-    assert caller.root.find("./Redirect").text == "/voice/main?lang=en"
 
 
 def test_nine_changes_the_language(app, caller):

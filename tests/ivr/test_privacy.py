@@ -2,6 +2,7 @@
 raw speech in the database (but the encrypted subscriber number), the logs or Redis."""
 
 import logging
+from xml.etree import ElementTree
 
 import pytest
 
@@ -29,7 +30,7 @@ def calls(seeded, client, caplog):
     for number in NUMBERS:
         caller = Caller(client, number, **{**CALLER, "Caller": number})
         caller.call()
-        caller.press("2")  # Español: remembered by blind index
+        caller.press("2")  # Español, for this call
         caller.press("1")
         caller.press("1")
         caller.press("2")  # the topic by text
@@ -44,7 +45,7 @@ def calls(seeded, client, caplog):
         caller.press("1")
         caller.post("/voice/menu?lang=es", Digits="4")
         caller.press("1")
-        Caller(client, number, **CALLER).call()  # a second call: straight to the menu
+        Caller(client, number, **CALLER).call()  # a second call
     return caplog
 
 
@@ -67,6 +68,9 @@ def test_no_number_caller_field_or_raw_speech_at_rest(calls, redis_client):
             assert word not in place, (name, word)
 
 
-def test_returning_callers_skip_the_language_choice(calls, client):
-    root = Caller(client, NUMBERS[0]).call()
-    assert root.find("./Gather").attrib["action"] == "/voice/menu?lang=es"
+def test_returning_callers_hear_the_same_greeting_as_anyone(calls, client):
+    """Promise 8 (tests/ivr/test_caller_id.py walks the whole line)."""
+    returning = Caller(client, NUMBERS[0]).call()
+    new = Caller(client, "+17135550123").call()
+    assert returning.find("./Gather").attrib["action"] == "/voice/language"
+    assert ElementTree.tostring(returning) == ElementTree.tostring(new)

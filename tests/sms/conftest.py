@@ -16,10 +16,16 @@ _sids = itertools.count(1)
 
 
 def signed_post(client: FlaskClient, params: dict[str, str], url: str = URL):
-    signature = RequestValidator(DEV_AUTH_TOKEN).compute_signature(url, params)
+    token = client.application.config.get("TWILIO_AUTH_TOKEN") or DEV_AUTH_TOKEN
+    signature = RequestValidator(token).compute_signature(url, params)
     return client.post(
         url.replace("http://localhost", ""), data=params, headers={"X-Twilio-Signature": signature}
     )
+
+
+def reply_message(xml: bytes) -> ElementTree.Element | None:
+    """The reply's `<Message>` element (None for an empty reply)."""
+    return ElementTree.fromstring(xml).find("./Message")
 
 
 def reply_text(xml: bytes) -> str | None:
@@ -36,6 +42,7 @@ class Phone:
     def __init__(self, client: FlaskClient, number: str) -> None:
         self.client, self.number = client, number
         self.last_sid = ""
+        self.last_xml = b""
 
     def send(self, body: str, **extra: str) -> str | None:
         self.last_sid = f"SM{next(_sids):032x}"
@@ -49,6 +56,7 @@ class Phone:
         }
         response = signed_post(self.client, params)
         assert response.status_code == 200, response.data
+        self.last_xml = response.data
         text = reply_text(response.data)
         if text is not None:  # every reply, in every test: ≤ 3 segments, ≤ 1,600 characters
             assert len(text) <= MAX_BODY

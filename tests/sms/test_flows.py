@@ -1,17 +1,20 @@
 """Conversations by text, driven through the signed webhook like a phone would."""
 
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from organize import rights
 from organize.extensions import db
-from organize.models import Alert, AlertTranslation, Contact, Conversation, Review, Subscriber
+from organize.models import Alert, AlertTranslation, Contact, Review, Subscriber
+from organize.plumbing.expiring import store
+from tests.factories import conversation_of, expiring_entries
 
 
 def conversation():
-    return db.session.scalar(sa.select(Conversation))
+    return conversation_of("+17135550142")
 
 
 def subscriber():
@@ -141,7 +144,7 @@ def test_join_double_opt_in_and_questions(app, phone):
 
 def test_yes_confirms_a_pending_signup_outside_the_conversation(app, phone):
     phone.send("JOIN")
-    db.session.execute(sa.delete(Conversation))
+    store().delete(*expiring_entries("sms:conversation:"))
     db.session.commit()
     phone.send("YES")
     db.session.expire_all()
@@ -234,15 +237,19 @@ def test_help_keeps_the_conversation_going(seeded, phone):
     assert conversation().flow == "review"
 
 
-def test_expired_conversation_answers_with_the_menu(seeded, phone):
-    phone.send("REVIEW")
-    phone.send("Sunrise")
-    conversation().expires_at = datetime.now(UTC) - timedelta(seconds=1)
-    db.session.commit()
-    reply = phone.send("1")
-    assert "timed out" in reply
-    assert "5 " in reply
-    assert conversation().flow == "menu"
+def test_an_expired_conversation_is_gone_and_the_next_text_starts_afresh(app_factory):
+    app = app_factory(SMS_CONVERSATION_TTL=1)
+    with app.app_context():
+        from tests.sms.conftest import Phone
+
+        phone = Phone(app.test_client(), "+17135550142")
+        phone.send("REVIEW")
+        assert conversation().flow == "review"
+        time.sleep(1.1)
+        assert conversation() is None  # the TTL is the expiry: nothing to clean up later
+        reply = phone.send("Sunrise Cleaning, Houston")
+        assert "5 " in reply  # read afresh: the menu, not a review step
+        assert "Sunrise" not in reply
 
 
 def test_language_menu_lists_languages_by_their_own_names(app, phone):
@@ -269,10 +276,9 @@ def test_forget_me_deletes_everything_tied_to_the_number(seeded, phone):
     phone.send("2")
     phone.send("BORRAR")
     phone.send("SI")
-    for model in (Subscriber, Contact, Conversation):
+    for model in (Subscriber, Contact):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
-    hashes = db.session.scalars(sa.text("select phone_hash from inbound_message")).all()
-    assert hashes[-1] is None
+    assert conversation() is None
 
 
 def test_forget_me_can_be_declined(app, phone):
