@@ -1,12 +1,12 @@
-"""Retention: old deliveries become per-alert counts (nobody listed), expired conversations and
-replay entries go, and a second sweep finds nothing to do."""
+"""Retention: old deliveries become per-alert counts (nobody listed), expired entries of the
+expiring store (conversations, replay ids, budgets) go, and a second sweep finds nothing to do."""
 
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from organize.extensions import db
-from organize.models import Conversation, Delivery, DeliveryTally, InboundMessage
+from organize.models import Delivery, DeliveryTally, ExpiringEntry
 from organize.ops import retention
 from tests.alerts.conftest import add_subscribers, make_alert
 
@@ -78,35 +78,28 @@ def test_the_retention_age_is_a_setting(app_factory):
         assert retention.sweep()["deliveries"] == 1
 
 
-def test_expired_conversations_and_old_replays_are_purged(app):
+def test_expired_conversations_and_replay_ids_are_purged(app):
+    """The sweep empties the expiring store's table of what is past its TTL, and only that."""
     db.session.add_all(
         [
-            Conversation(
-                phone_hash="a" * 64,
-                flow="review",
-                step="story",
-                data={},
-                expires_at=NOW - timedelta(minutes=1),
+            ExpiringEntry(
+                key="conversation:" + "a" * 64, value="{}", expires_at=NOW - timedelta(minutes=1)
             ),
-            Conversation(
-                phone_hash="b" * 64,
-                flow="review",
-                step="story",
-                data={},
-                expires_at=NOW + timedelta(hours=1),
+            ExpiringEntry(
+                key="conversation:" + "b" * 64, value="{}", expires_at=NOW + timedelta(hours=1)
             ),
-            InboundMessage(
-                sid="SMold", phone_hash="a" * 64, reply="", received_at=NOW - timedelta(hours=2)
-            ),
-            InboundMessage(sid="SMnew", phone_hash="b" * 64, reply="", received_at=NOW),
+            ExpiringEntry(key="replay:SMold", value="", expires_at=NOW - timedelta(seconds=1)),
+            ExpiringEntry(key="replay:SMnew", value="", expires_at=NOW + timedelta(minutes=15)),
         ]
     )
     db.session.commit()
     done = retention.sweep()
-    assert done["conversations"] == 1
-    assert done["replays"] == 1
-    assert db.session.scalars(sa.select(Conversation.phone_hash)).all() == ["b" * 64]
-    assert db.session.scalars(sa.select(InboundMessage.sid)).all() == ["SMnew"]
+    assert done["expiring"] == 2
+    assert sorted(db.session.scalars(sa.select(ExpiringEntry.key)).all()) == [
+        "conversation:" + "b" * 64,
+        "replay:SMnew",
+    ]
+    assert retention.sweep()["expiring"] == 0
 
 
 def test_a_channel_can_add_its_own_purge(app):
