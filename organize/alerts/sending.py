@@ -1,21 +1,26 @@
 """Sending claimed deliveries: bounded concurrency inside a batch, one shared throttle.
 
-The provider calls run in a small thread pool (an app context per call, no database work);
-every query and write happens back in the job's thread. Subscribers and the alert are re-checked
-in one query per chunk just before the chunk is handed to the pool, so a STOP or a cancel that
-lands mid-broadcast stops every message not already on its way; outcomes are written in bulk.
+A batch runs one event loop (`asyncio.run`) and sends through twilio's async client on an HTTP
+session of its own, at most SEND_CONCURRENCY requests in flight: a thread per request cost most
+of a worker's CPU in thread switching and `requests` (bench/broadcast.py). Every query and write
+happens on the loop's thread between awaits. Subscribers and the alert are re-checked in one
+query per chunk just before the chunk's sends start, so a STOP or a cancel that lands
+mid-broadcast stops every message not already on its way; tokens are reserved from the shared
+bucket per chunk; outcomes are written in bulk. The outbox backend (development, no Twilio)
+sends one at a time, synchronously.
 """
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
+from twilio.rest import Client
 
 from organize import privacy
 from organize.alerts import throttle
@@ -30,7 +35,7 @@ COMMIT_EVERY = 200  # outcomes written per transaction (a default batch: once, a
 
 @dataclass(frozen=True)
 class Work:
-    """What one thread needs: plain values only."""
+    """What one send needs: plain values only."""
 
     delivery_id: int
     subscriber_id: int
@@ -133,35 +138,18 @@ def _held(items: list[Work]) -> dict[int, Outcome]:
     return held
 
 
-def _send_one(app: Flask, item: Work, *, outbox: bool = False) -> Outcome:
-    """Send one delivery in its own app context; only the outbox backend touches the database."""
-    with app.app_context():
-        config = app.config
-        to = privacy.decrypt(item.phone_cipher)
-        try:
-            if item.channel == "voice":
-                if not item.call_url:
-                    return Outcome(item.delivery_id, "failed")
-                throttle.acquire("calls", float(config["CALL_RATE"]))
-                sent = messaging.place_call(
-                    to=to,
-                    url=item.call_url,
-                    status_callback=_status_callback("/voice/alert-status"),
-                )
-            else:
-                throttle.acquire("sms", float(config["SEND_RATE"]), item.segments)
-                sent = messaging.send_sms(
-                    to=to, body=item.body, status_callback=_status_callback("/sms/status")
-                )
-        except messaging.UnsureSendError:
-            return Outcome(item.delivery_id, "unsure")
-        except messaging.TransientSendError as exc:
-            return Outcome(item.delivery_id, "retry", code=exc.code)
-        except messaging.PermanentSendError as exc:
-            return Outcome(item.delivery_id, "failed", code=exc.code)
-        if outbox:
-            db.session.commit()  # the outbox backend (development) writes a row
-        return Outcome(item.delivery_id, "sent", sid=sent.sid)
+def _send_outbox(item: Work) -> Outcome:
+    """Development without Twilio: the outbox backend writes a row, in the job's session."""
+    config = current_app.config
+    to = privacy.decrypt(item.phone_cipher)
+    if item.channel == "voice":
+        throttle.acquire("calls", float(config["CALL_RATE"]))
+        sent = messaging.place_call(to=to, url=item.call_url or "")
+    else:
+        throttle.acquire("sms", float(config["SEND_RATE"]), item.segments)
+        sent = messaging.send_sms(to=to, body=item.body)
+    db.session.commit()
+    return Outcome(item.delivery_id, "sent", sid=sent.sid)
 
 
 def _kind(outcome: Outcome, attempts: int, max_attempts: int) -> str:
@@ -235,35 +223,99 @@ def _suppress(subscriber_id: int, code: int | None) -> None:
         subscriber.status = "suppressed"
 
 
-def _send_pooled(
-    app: Flask, work: list[Work], threads: int, note: Callable[[Outcome], None]
-) -> None:
-    """Send on `threads` threads, re-checking STOPs and cancels one query per chunk.
+class _Sender:
+    """One job's sends on one event loop: the twilio client on the job's HTTP session, at
+    most SEND_CONCURRENCY requests in flight, each at the time its tokens allow."""
 
-    A chunk (four messages per thread) is checked just before it is handed to the pool, while
-    at most one chunk is still on its way: a STOP or cancel stops every message not yet in
-    flight (a tenth of a second's worth at full speed). Checking each message instead cost
-    ~40% of a broadcast's speed: with the threads holding the GIL, every round trip the
-    job's thread makes takes milliseconds (bench/broadcast.py, py-spy).
+    def __init__(self, rest: Client, concurrency: int) -> None:
+        self.rest = rest
+        self.slots = asyncio.Semaphore(concurrency)
+        self.sender = messaging.sender()
+        self.sms_callback = _status_callback("/sms/status")
+        self.call_callback = _status_callback("/voice/alert-status")
+
+    async def send(self, item: Work, at: float) -> Outcome:
+        delay = at - asyncio.get_running_loop().time()
+        if delay > 0:
+            await asyncio.sleep(delay)  # the shared bucket's answer for this message
+        async with self.slots:
+            to = privacy.decrypt(item.phone_cipher)
+            try:
+                if item.channel == "voice":
+                    sent = await messaging.place_call_async(
+                        self.rest,
+                        to=to,
+                        url=item.call_url or "",
+                        status_callback=self.call_callback,
+                    )
+                else:
+                    sent = await messaging.send_sms_async(
+                        self.rest,
+                        to=to,
+                        body=item.body,
+                        sender=self.sender,
+                        status_callback=self.sms_callback,
+                    )
+            except messaging.UnsureSendError:
+                return Outcome(item.delivery_id, "unsure")
+            except messaging.TransientSendError as exc:
+                return Outcome(item.delivery_id, "retry", code=exc.code)
+            except messaging.PermanentSendError as exc:
+                return Outcome(item.delivery_id, "failed", code=exc.code)
+        return Outcome(item.delivery_id, "sent", sid=sent.sid)
+
+
+def _waits(items: list[Work]) -> list[float]:
+    """Seconds each of a chunk's sends waits for its tokens: one reservation per bucket."""
+    config = current_app.config
+    waits = [0.0] * len(items)
+    for name, channel, rate in (
+        ("sms", "sms", float(config["SEND_RATE"])),
+        ("calls", "voice", float(config["CALL_RATE"])),
+    ):
+        at = [
+            i for i, item in enumerate(items) if (item.channel == "voice") == (channel == "voice")
+        ]
+        amounts = [float(items[i].segments if channel == "sms" else 1) for i in at]
+        for i, wait in zip(at, throttle.reserve_each(name, rate, amounts), strict=True):
+            waits[i] = wait
+    return waits
+
+
+async def _send_async(work: list[Work], concurrency: int, note: Callable[[Outcome], None]) -> None:
+    """Send `work`, re-checking STOPs and cancels one query per chunk.
+
+    A chunk (four messages per request in flight; one at a time without concurrency) is
+    checked, and its tokens reserved, just before its sends are started, while at most one
+    chunk is still on its way: a STOP or cancel stops every message not yet in flight. The
+    database work runs on the loop's thread between awaits (a round trip a chunk), which the
+    requests in flight do not wait for: their answers queue in the socket meanwhile.
     """
-    size = 4 * threads
+    size = 4 * concurrency if concurrency > 1 else 1
+    ahead = size if concurrency > 1 else 0
     sqlite = db.session.get_bind().dialect.name == "sqlite"
-    inflight: deque[Future[Outcome]] = deque()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
+    loop = asyncio.get_running_loop()
+    async with messaging.async_client(concurrency=concurrency) as rest:
+        if rest is None:
+            raise RuntimeError("the async sender needs Twilio credentials")
+        sender = _Sender(rest, concurrency)
+        inflight: deque[asyncio.Task[Outcome]] = deque()
         for start in range(0, len(work), size):
             chunk = work[start : start + size]
             held = _held(chunk)
             if sqlite:  # its readers block writers: let the STOP webhook commit meanwhile
                 db.session.commit()
+            going = [item for item in chunk if item.delivery_id not in held]
             for item in chunk:
                 if item.delivery_id in held:
                     note(held[item.delivery_id])
-                else:
-                    inflight.append(pool.submit(_send_one, app, item))
-            while len(inflight) > size:
-                note(inflight.popleft().result())
+            now = loop.time()
+            for item, wait in zip(going, _waits(going), strict=True):
+                inflight.append(asyncio.create_task(sender.send(item, now + wait)))
+            while len(inflight) > ahead:
+                note(await inflight.popleft())
         while inflight:
-            note(inflight.popleft().result())
+            note(await inflight.popleft())
 
 
 def send_claimed(ids: list[int]) -> dict[str, list[Outcome]]:
@@ -291,17 +343,12 @@ def send_claimed(ids: list[int]) -> dict[str, list[Outcome]]:
 
     for outcome in done:
         note(outcome)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    # The outbox backend writes rows: keep it on one thread (SQLite, development).
-    threads = int(config["SEND_CONCURRENCY"]) if messaging.client() is not None else 1
-    if threads <= 1:
+    if messaging.client() is not None:
+        asyncio.run(_send_async(work, max(1, int(config["SEND_CONCURRENCY"])), note))
+    else:  # the outbox backend (development): one at a time, each re-checked just before
         for item in work:
             held = _held([item]).get(item.delivery_id)
-            # Commit first: the outbox row is written by _send_one's own session, and SQLite's
-            # write lock must be free for it.
             db.session.commit()
-            note(held or _send_one(app, item, outbox=True))
-    else:
-        _send_pooled(app, work, threads, note)
+            note(held or _send_outbox(item))
     flush()
     return results
