@@ -20,6 +20,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql
 from twilio.rest import Client
 
 from organize import privacy
@@ -56,6 +57,14 @@ class Outcome:
     code: int | None = None
 
 
+def ids_match(column: Any, ids: list[int]) -> Any:
+    """`column IN ids`; on PostgreSQL `column = ANY(array)`: one parameter instead of a
+    batch's five hundred, which SQLAlchemy and psycopg would otherwise render and parse."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(ids)
+
+
 def _status_callback(path: str) -> str | None:
     base = current_app.config.get("PUBLIC_URL")
     return f"{str(base).rstrip('/')}{path}" if base else None
@@ -76,7 +85,7 @@ def _prepare(ids: list[int]) -> tuple[list[Work], list[Outcome], dict[int, tuple
             Subscriber.phone_cipher,
         )
         .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-        .where(Delivery.id.in_(ids))
+        .where(ids_match(Delivery.id, ids))
         .order_by(Delivery.id)
     ).all()
     alerts = {
@@ -115,20 +124,25 @@ def _prepare(ids: list[int]) -> tuple[list[Work], list[Outcome], dict[int, tuple
 
 # Core, not ORM: it runs every few messages on the job's thread, where every µs counts.
 _d, _s, _a = (cast(sa.Table, m.__table__) for m in (Delivery, Subscriber, Alert))
-_HELD = (
+_HELD_FROM = (
     sa.select(_d.c.id, _s.c.status, _a.c.status)
     .join(_s, _s.c.id == _d.c.subscriber_id)
     .join(_a, _a.c.id == _d.c.alert_id)
-    .where(_d.c.id.in_(sa.bindparam("ids", expanding=True)))
 )
+_HELD = {
+    "postgresql": _HELD_FROM.where(
+        _d.c.id == sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)))
+    ),
+    "other": _HELD_FROM.where(_d.c.id.in_(sa.bindparam("ids", expanding=True))),
+}
 
 
 def _held(items: list[Work]) -> dict[int, Outcome]:
     """The deliveries among `items` that must not go after all, with why: a STOP or a cancel
     may have come in since the batch was claimed. One query for the lot."""
-    rows = (
-        db.session.connection().execute(_HELD, {"ids": [item.delivery_id for item in items]}).all()
-    )
+    connection = db.session.connection()
+    held_query = _HELD.get(connection.dialect.name, _HELD["other"])
+    rows = connection.execute(held_query, {"ids": [item.delivery_id for item in items]}).all()
     held = {item.delivery_id: Outcome(item.delivery_id, "skipped") for item in items}
     for delivery_id, subscriber_status, alert_status in rows:
         if alert_status == "cancelled":
