@@ -21,8 +21,9 @@ from sqlalchemy.dialects import sqlite
 
 from organize.alerts import quiet
 from organize.alerts.bodies import Bodies
+from organize.alerts.claims import Outcome, ids_match
 from organize.alerts.compose import audience_query, claim_for_sending, release
-from organize.alerts.sending import Outcome, ids_match, send_claimed
+from organize.alerts.sending import send_claimed
 from organize.alerts.watch import ensure_reconciler
 from organize.extensions import db, rq
 from organize.models import Alert, Delivery, Organizer, Subscriber
