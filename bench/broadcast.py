@@ -5,17 +5,23 @@ Run from the repository root: ``.venv/bin/python bench/broadcast.py [--subscribe
 `organize_bench_<pid>`) and Redis (db 14, flushed); all traffic stays on 127.0.0.1.
 
 For each W it measures:
-- the baseline, before and after the pipeline (the table shows their mean): W processes, each
-  with SEND_CONCURRENCY threads on keep-alive sessions, posting Twilio's Messages create (To,
-  From, Body, basic auth) straight to a fresh fake — the ceiling of this machine;
+- the ceiling, before and after the pipeline (the table shows their mean): W processes, each
+  posting Twilio's Messages create (To, From, Body, basic auth) with raw aiohttp, SEND_CONCURRENCY
+  requests in flight on one session, straight to a fresh fake — what this machine can push with
+  the HTTP client the send core is built on. The old ceiling (SEND_CONCURRENCY threads on
+  `requests` sessions per process) is measured once per W on `--reference-count` messages and
+  printed for reference. The fake's CPU per request and its share of a core during the ceiling
+  are printed too: the fake must not be what limits it;
 - the pipeline: W `flask --app wsgi rq worker --with-scheduler` processes (organize.outbound.worker)
   with SEND_RATE=0, from pressing send (`fanout.send`) to the alert's status "sent". The
   fake's record must show exactly one message per subscriber; the peak RSS (VmHWM) of every
   worker process and of its scheduler and work-horses is polled from /proc while it runs.
+One summary line per W (`broadcast: W=1 ratio …`) follows the table.
 `--rate-check` instead sends with SEND_RATE=100 (7,000 subscribers, about 70 s) and measures the
 achieved segments per second over 60 s of the steady part. The fake runs as its own process
-(`python -m tests.faketwilio`) so it never shares a GIL with this driver. Targets print as
-PASS/FAIL lines; the exit status does not depend on them. Every run is bounded (`--timeout`).
+(`python -m tests.faketwilio`, one event loop; `--fake-threads` for its thread-per-connection
+server) so it never shares a GIL with this driver. Targets print as PASS/FAIL lines; the exit
+status does not depend on them. Every run is bounded (`--timeout`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 It implements what organize uses — create/list Messages, create Calls, delete Recordings — with
 the real twilio client pointed at it (`TWILIO_API_URL`). It records every request and can answer
 429 / 5xx / 21610 / 21211 / slow responses on demand. Run in a thread (`FakeTwilio().start()`)
-or as a process (`python -m tests.faketwilio --port 8099`, control endpoints under /_fake/).
+or as a process (`python -m tests.faketwilio --port 8099`, control endpoints under /_fake/; it
+answers from one event loop, `--threads` for a thread per connection).
 
 Keep-alive responses go out in one write with Nagle off (STYLE.md §12): otherwise every
 response stalls ~40 ms on delayed ACK.
