@@ -60,12 +60,14 @@ class Database:
 
 
 class FakeProcess:
-    """`python -m tests.faketwilio --port P`: its own interpreter, so it has a GIL to itself."""
+    """`python -m tests.faketwilio --port P`: its own interpreter, so it has a GIL to itself.
+    It answers from one event loop (aiohttp), or with `threads` a thread per connection."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, threads: bool = False) -> None:
         self.port = free_port()
+        flags = ["--threads"] if threads else []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.faketwilio", "--port", str(self.port)],
+            [sys.executable, "-m", "tests.faketwilio", "--port", str(self.port), *flags],
             cwd=ROOT,
             env=child_env(),
             stdout=subprocess.PIPE,
@@ -90,6 +92,11 @@ class FakeProcess:
         with urllib.request.urlopen(url, timeout=60) as answer:  # noqa: S310
             counts: dict[str, int] = json.load(answer)["counts"]
         return counts
+
+    def cpu_seconds(self) -> float:
+        """CPU time the fake has used so far (user + system)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         """Stop the process (its record goes with it)."""

@@ -5,22 +5,29 @@ Run from the repository root: ``.venv/bin/python bench/broadcast.py [--subscribe
 `organize_bench_<pid>`) and Redis (db 14, flushed); all traffic stays on 127.0.0.1.
 
 For each W it measures:
-- the baseline, before and after the pipeline (the table shows their mean): W processes, each
-  with SEND_CONCURRENCY threads on keep-alive sessions, posting Twilio's Messages create (To,
-  From, Body, basic auth) straight to a fresh fake — the ceiling of this machine;
+- the ceiling, before and after the pipeline (the table shows their mean): W processes, each
+  posting Twilio's Messages create (To, From, Body, basic auth) with raw aiohttp, SEND_CONCURRENCY
+  requests in flight on one session, straight to a fresh fake — what this machine can push with
+  the HTTP client the send core is built on. The old ceiling (SEND_CONCURRENCY threads on
+  `requests` sessions per process) is measured once per W on `--reference-count` messages and
+  printed for reference. The fake's CPU per request and its share of a core during the ceiling
+  are printed too: the fake must not be what limits it;
 - the pipeline: W `flask --app wsgi rq worker --with-scheduler` processes (organize.outbound.worker)
   with SEND_RATE=0, from pressing send (`fanout.send`) to the alert's status "sent". The
   fake's record must show exactly one message per subscriber; the peak RSS (VmHWM) of every
   worker process and of its scheduler and work-horses is polled from /proc while it runs.
+One summary line per W (`broadcast: W=1 ratio …`) follows the table.
 `--rate-check` instead sends with SEND_RATE=100 (7,000 subscribers, about 70 s) and measures the
 achieved segments per second over 60 s of the steady part. The fake runs as its own process
-(`python -m tests.faketwilio`) so it never shares a GIL with this driver. Targets print as
-PASS/FAIL lines; the exit status does not depend on them. Every run is bounded (`--timeout`).
+(`python -m tests.faketwilio`, one event loop; `--fake-threads` for its thread-per-connection
+server) so it never shares a GIL with this driver. Targets print as PASS/FAIL lines; the exit
+status does not depend on them. Every run is bounded (`--timeout`).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import fcntl
 import os
 import shutil
@@ -30,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,7 +60,8 @@ from bench._services import (
 )
 from tests.processes import wait_for
 
-RATIO_TARGET = 0.7
+RATIO_TARGETS = {1: 0.7, 2: 0.6}  # W >= 2: two workers, the fake and PostgreSQL share 2 cores
+FAKE_BUSY_LIMIT = 0.8  # of one core: beyond it the fake may be what limits the ceiling
 RATE_TOLERANCE = 0.02
 RSS_TARGET_MB = 200
 ACCOUNT = "AC" + "0" * 32
@@ -241,18 +249,31 @@ class Bench:
         self.redis.flushdb()
 
 
-def baseline(*, workers: int, count: int, threads: int, timeout: float) -> float:
-    """Messages per second of W processes × `threads` posting straight to a fresh fake."""
+@dataclass
+class Ceiling:
+    """One ceiling measurement: clients posting straight to a fresh fake."""
+
+    rate: float  # messages per second
+    fake_ms: float  # the fake's CPU per request
+    fake_busy: float  # the share of one core the fake used meanwhile
+
+
+def baseline(
+    *, workers: int, count: int, concurrency: int, timeout: float, client: str, fake_threads: bool
+) -> Ceiling:
+    """W processes posting `count` Messages creates straight to a fresh fake, `concurrency` in
+    flight each: with `client` "aiohttp" (what a worker's send core is built on) or "requests"
+    (a thread per request in flight, the previous ceiling)."""
     procs: list[subprocess.Popen[bytes]] = []
-    with FakeProcess() as fake:
+    with FakeProcess(threads=fake_threads) as fake:
         try:
             share = [count // workers + (i < count % workers) for i in range(workers)]
             offsets = [sum(share[:i]) for i in range(workers)]
             for n, offset in zip(share, offsets, strict=True):
-                command = [__file__, "--post", fake.url, str(n), str(threads), str(offset)]
+                command = [__file__, "--post", client, fake.url, str(n), str(concurrency)]
                 procs.append(
                     subprocess.Popen(
-                        [sys.executable, *command],
+                        [sys.executable, *command, str(offset)],
                         cwd=ROOT,
                         env=child_env(),
                         stdin=subprocess.PIPE,
@@ -260,9 +281,10 @@ def baseline(*, workers: int, count: int, threads: int, timeout: float) -> float
                         start_new_session=True,
                     )
                 )
-            for proc in procs:  # each says "ready" once its sessions are connected
+            for proc in procs:  # each says "ready" once its connections are open
                 assert proc.stdout is not None
                 assert proc.stdout.readline().strip() == b"ready"
+            cpu = fake.cpu_seconds()
             started = time.time()
             for proc in procs:
                 assert proc.stdin is not None
@@ -273,26 +295,79 @@ def baseline(*, workers: int, count: int, threads: int, timeout: float) -> float
             for proc in procs:
                 out, _err = proc.communicate(timeout=timeout)
                 finished.append(float(out.split()[-1]))
+            cpu = fake.cpu_seconds() - cpu
         finally:
             for proc in procs:
                 if proc.poll() is None:
                     stop(proc)
         assert sum(fake.counts().values()) == count, "the fake lost baseline requests"
-    return count / (max(finished) - started)
+    seconds = max(finished) - started
+    return Ceiling(count / seconds, cpu * 1000 / count, cpu / seconds)
 
 
-def post(url: str, count: int, threads: int, offset: int) -> None:
-    """Child of `baseline`: `count` Messages creates from `threads` keep-alive sessions."""
+def post(client: str, url: str, count: int, concurrency: int, offset: int) -> None:
+    """Child of `baseline`: `count` Messages creates, `concurrency` in flight."""
+    endpoint = f"{url}/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
+    indexes = iter(range(offset, offset + count))
+
+    def form(i: int) -> dict[str, str]:
+        title, body = TEXTS["es" if i % 2 else "en"]
+        return {"To": number(i), "From": SENDER, "Body": f"{title}\n{body}"}
+
+    if client == "aiohttp":
+        asyncio.run(_post_aiohttp(url, endpoint, indexes, concurrency, form))
+    else:
+        _post_requests(url, endpoint, indexes, concurrency, form)
+    print(f"{time.time():.6f}", flush=True)
+
+
+async def _post_aiohttp(
+    url: str,
+    endpoint: str,
+    indexes: Iterator[int],
+    concurrency: int,
+    form: Callable[[int], dict[str, str]],
+) -> None:
+    """One event loop, one session, `concurrency` requests in flight."""
+    import aiohttp
+
+    headers = {"Authorization": aiohttp.encode_basic_auth(ACCOUNT, TOKEN)}
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
+
+        async def connect() -> None:
+            async with session.get(f"{url}/_fake/connect") as answer:
+                await answer.read()
+
+        await asyncio.gather(*(connect() for _ in range(concurrency)))  # before the clock
+        print("ready", flush=True)
+        sys.stdin.readline()
+
+        async def run() -> None:
+            for i in indexes:
+                async with session.post(endpoint, data=form(i), headers=headers) as answer:
+                    await answer.read()
+                    answer.raise_for_status()
+
+        await asyncio.gather(*(run() for _ in range(concurrency)))
+
+
+def _post_requests(
+    url: str,
+    endpoint: str,
+    indexes: Iterator[int],
+    threads: int,
+    form: Callable[[int], dict[str, str]],
+) -> None:
+    """`threads` threads, each on its own keep-alive session."""
     import requests
 
-    endpoint = f"{url}/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
     sessions = [requests.Session() for _ in range(threads)]
     for session in sessions:
         session.auth = (ACCOUNT, TOKEN)
         session.get(f"{url}/_fake/connect", timeout=10)  # connected before the clock starts
     print("ready", flush=True)
     sys.stdin.readline()
-    indexes = iter(range(offset, offset + count))
     lock = threading.Lock()
 
     def run(session: requests.Session) -> None:
@@ -301,35 +376,53 @@ def post(url: str, count: int, threads: int, offset: int) -> None:
                 i = next(indexes, None)
             if i is None:
                 return
-            title, body = TEXTS["es" if i % 2 else "en"]
-            form = {"To": number(i), "From": SENDER, "Body": f"{title}\n{body}"}
-            session.post(endpoint, data=form, timeout=30).raise_for_status()
+            session.post(endpoint, data=form(i), timeout=30).raise_for_status()
 
     pool = [threading.Thread(target=run, args=(s,)) for s in sessions]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    print(f"{time.time():.6f}", flush=True)
 
 
-def throughput(bench: Bench, args: argparse.Namespace) -> list[tuple[Run, float]]:
-    """Baseline, then pipeline, for each W."""
+@dataclass
+class Result:
+    """A W's pipeline run and the ceilings measured around it."""
+
+    run: Run
+    ceiling: float  # aiohttp, the mean of before and after
+    reference: float  # requests threads, for comparison with earlier figures
+    fake: Ceiling  # the fake's load during the aiohttp ceiling (the after run)
+
+
+def throughput(bench: Bench, args: argparse.Namespace) -> list[Result]:
+    """For each W: the requests ceiling (reference), the aiohttp ceiling, the pipeline, the
+    aiohttp ceiling again."""
     results = []
     for workers in args.workers:
+
+        def ceiling(client: str, count: int, workers: int = workers) -> Ceiling:
+            return baseline(
+                workers=workers,
+                count=count,
+                concurrency=args.concurrency,
+                timeout=args.timeout,
+                client=client,
+                fake_threads=args.fake_threads,
+            )
+
+        reference = ceiling("requests", min(args.subscribers, args.reference_count))
         # Before and after: the mean is fair to the pipeline run between them if load drifts.
-        before = baseline(
-            workers=workers, count=args.subscribers, threads=args.concurrency, timeout=args.timeout
-        )
-        with FakeProcess() as fake:
+        before = ceiling("aiohttp", args.subscribers)
+        with FakeProcess(threads=args.fake_threads) as fake:
             run = bench.send(fake=fake, workers=workers, rate=0, expected=args.subscribers)
-        after = baseline(
-            workers=workers, count=args.subscribers, threads=args.concurrency, timeout=args.timeout
-        )
-        results.append((run, (before + after) / 2))
+        after = ceiling("aiohttp", args.subscribers)
+        results.append(Result(run, (before.rate + after.rate) / 2, reference.rate, after))
         print(
             f"W={workers}: pipeline {run.rate:,.0f} msgs/s ({run.sent:,} in {run.seconds:.1f} s),"
-            f" baseline {before:,.0f} before and {after:,.0f} after {run.note}",
+            f" aiohttp ceiling {before.rate:,.0f} before and {after.rate:,.0f} after,"
+            f" requests ceiling {reference.rate:,.0f}; the fake {after.fake_ms:.3f} ms CPU a"
+            f" request, {after.fake_busy:.0%} of a core busy at the ceiling {run.note}",
             flush=True,
         )
     return results
@@ -365,26 +458,46 @@ def setting_line(args: argparse.Namespace, rate: str) -> str:
     )
 
 
-def report(args: argparse.Namespace, results: list[tuple[Run, float]]) -> None:
-    """The README table, then the PASS/FAIL lines."""
+def report(args: argparse.Namespace, results: list[Result]) -> None:
+    """The README table, the summary lines, then the PASS/FAIL lines."""
     print(f"\n{args.subscribers:,} subscribers; {setting_line(args, '0')}\n")
-    print("| W | msgs/s | baseline msgs/s | ratio | peak worker RSS MB | exactly-once |")
-    print("|--:|--:|--:|--:|--:|:--|")
-    for run, ceiling in results:
-        ratio = run.rate / ceiling if ceiling else 0.0
-        rss = f"{run.peak_process_mb:.0f} (all its processes, PSS: {run.peak_total_mb:.0f})"
-        once = "yes" if run.exactly_once else "no"
-        row = f"| {run.workers} | {run.rate:,.0f} | {ceiling:,.0f} | {ratio:.2f} | {rss} | {once} |"
-        print(row)
-    print()
-    for run, ceiling in results:
-        ratio = run.rate / ceiling if ceiling else 0.0
-        print(f"{_verdict(ratio >= RATIO_TARGET)}: W={run.workers} ratio {ratio:.2f} (>= 0.7)")
+    print(
+        "| W | msgs/s | aiohttp ceiling msgs/s | ratio | requests ceiling msgs/s"
+        " | peak worker RSS MB | exactly-once |"
+    )
+    print("|--:|--:|--:|--:|--:|--:|:--|")
+    for r in results:
+        ratio = r.run.rate / r.ceiling if r.ceiling else 0.0
+        rss = f"{r.run.peak_process_mb:.0f} (all its processes, PSS: {r.run.peak_total_mb:.0f})"
+        once = "yes" if r.run.exactly_once else "no"
         print(
-            f"{_verdict(run.peak_process_mb <= RSS_TARGET_MB)}: W={run.workers} peak RSS of a"
-            f" worker process {run.peak_process_mb:.0f} MB (<= {RSS_TARGET_MB} MB)"
+            f"| {r.run.workers} | {r.run.rate:,.0f} | {r.ceiling:,.0f} | {ratio:.2f}"
+            f" | {r.reference:,.0f} | {rss} | {once} |"
         )
-        print(f"{_verdict(run.exactly_once)}: W={run.workers} exactly once {run.note}")
+    print()
+    for r in results:
+        ratio = r.run.rate / r.ceiling if r.ceiling else 0.0
+        print(
+            f"broadcast: W={r.run.workers} ratio {ratio:.2f} (pipeline {r.run.rate:.0f} msgs/s,"
+            f" ceiling {r.ceiling:.0f} msgs/s), exactly once"
+            f" {'yes' if r.run.exactly_once else 'no'}, peak RSS {r.run.peak_process_mb:.0f} MB"
+        )
+    print()
+    for r in results:
+        ratio = r.run.rate / r.ceiling if r.ceiling else 0.0
+        target = RATIO_TARGETS.get(r.run.workers, RATIO_TARGETS[2])
+        w = r.run.workers
+        print(f"{_verdict(ratio >= target)}: W={w} ratio {ratio:.2f} (>= {target})")
+        print(
+            f"{_verdict(r.run.peak_process_mb <= RSS_TARGET_MB)}: W={w} peak RSS of a"
+            f" worker process {r.run.peak_process_mb:.0f} MB (<= {RSS_TARGET_MB} MB)"
+        )
+        print(f"{_verdict(r.run.exactly_once)}: W={w} exactly once {r.run.note}")
+        print(
+            f"{_verdict(r.fake.fake_busy < FAKE_BUSY_LIMIT)}: W={w} the fake is not the"
+            f" bottleneck ({r.fake.fake_busy:.0%} of a core at the ceiling,"
+            f" < {FAKE_BUSY_LIMIT:.0%})"
+        )
 
 
 def report_rate(args: argparse.Namespace, checks: list[tuple[Run, float]]) -> None:
@@ -423,11 +536,20 @@ def main() -> None:
         "--postgres-url", default="postgresql+psycopg://root@127.0.0.1:5432/postgres"
     )
     parser.add_argument("--keep-logs", action="store_true", help="keep the workers' logs")
-    parser.add_argument("--post", nargs=4, help=argparse.SUPPRESS)  # a baseline child
+    parser.add_argument(
+        "--reference-count",
+        type=int,
+        default=20_000,
+        help="messages for the requests ceiling (printed for reference)",
+    )
+    parser.add_argument(
+        "--fake-threads", action="store_true", help="the fake's thread-per-connection server"
+    )
+    parser.add_argument("--post", nargs=5, help=argparse.SUPPRESS)  # a baseline child
     args = parser.parse_args()
     if args.post:
-        url, count, threads, offset = args.post
-        post(url, int(count), int(threads), int(offset))
+        client, url, count, concurrency, offset = args.post
+        post(client, url, int(count), int(concurrency), int(offset))
         return
 
     # One run at a time: they would flush each other's Redis db.

@@ -4,19 +4,22 @@ It implements what organize uses — create/list/update (redact) Messages, creat
 Recordings — with
 the real twilio client pointed at it (`TWILIO_API_URL`). It records every request and can answer
 429 / 5xx / 21610 / 21211 / slow responses on demand. Run in a thread (`FakeTwilio().start()`)
-or as a process (`python -m tests.faketwilio --port 8099`, control endpoints under /_fake/).
+or as a process (`python -m tests.faketwilio --port 8099`, control endpoints under /_fake/; it
+answers from one event loop, `--threads` for a thread per connection).
 
 Keep-alive responses go out in one write with Nagle off (STYLE.md §12): otherwise every
 response stalls ~40 ms on delayed ACK.
 """
 
 import argparse
+import asyncio
 import json
 import random
 import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -292,10 +295,86 @@ class _Handler(BaseHTTPRequestHandler):
         return self._answer(status, None if status == 204 else _error(20500, "try again"))
 
 
+# -- The same fake on one event loop (the process the benchmarks run) -----------------------------
+# A thread per connection cost the fake ~0.25 ms of CPU per request, under the GIL: with two
+# benchmark workers it would have been the bottleneck. aiohttp's server answers from one loop.
+
+
+def serve_async(fake: FakeTwilio, port: int, ready: Callable[[str], None]) -> None:
+    """Serve `fake` with aiohttp.web on 127.0.0.1:`port` until the process ends. Behaviours
+    that sleep (stalls) run in a thread so the loop keeps answering everyone else."""
+    from aiohttp import web
+
+    def json_answer(status: int, payload: Any = None) -> web.Response:
+        if payload is None:
+            return web.Response(status=status)
+        return web.Response(
+            status=status, body=json.dumps(payload).encode(), content_type="application/json"
+        )
+
+    async def answer(status: int, payload: Any = None) -> web.Response:
+        if fake.behaviour.latency:
+            await asyncio.sleep(fake.behaviour.latency)
+        return json_answer(status, payload)
+
+    async def post(request: web.Request) -> web.Response:
+        raw = await request.read()
+        form = {k: v[-1] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
+        with fake.lock:
+            fake.requests += 1
+        if request.path == "/_fake/behaviour":
+            for key, value in form.items():
+                setattr(fake.behaviour, key, type(getattr(fake.behaviour, key))(value))
+            return await answer(204)
+        route = _ROUTE.match(request.path)
+        if route is None:
+            return await answer(404, _error(20404, "not found"))
+        if route["kind"] == "Messages":
+            if fake.behaviour.timeout_rate:  # it may stall: not on the loop
+                return await answer(*await asyncio.to_thread(fake.create_message, form))
+            return await answer(*fake.create_message(form))
+        if route["kind"] == "Calls":
+            return await answer(*fake.create_call(form))
+        return await answer(405, _error(20004, "method not allowed"))
+
+    async def get(request: web.Request) -> web.Response:
+        if request.path == "/_fake/messages":
+            return await answer(200, {"counts": fake.counts_by_recipient()})
+        route = _ROUTE.match(request.path)
+        if route is not None and route["kind"] == "Messages" and not route["sid"]:
+            return await answer(200, fake.list_messages(parse_qs(request.query_string)))
+        return await answer(404, _error(20404, "not found"))
+
+    async def delete(request: web.Request) -> web.Response:
+        route = _ROUTE.match(request.path)
+        if route is None or route["kind"] != "Recordings" or not route["sid"]:
+            return await answer(404, _error(20404, "not found"))
+        status = fake.delete_recording(route["sid"])
+        return await answer(status, None if status == 204 else _error(20500, "try again"))
+
+    async def run() -> None:
+        app = web.Application()
+        app.router.add_route("POST", "/{tail:.*}", post)
+        app.router.add_route("GET", "/{tail:.*}", get)
+        app.router.add_route("DELETE", "/{tail:.*}", delete)
+        runner = web.AppRunner(app, access_log=None)  # quiet: recipients would be in it
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", port)
+        await site.start()
+        ready(f"http://127.0.0.1:{port}")
+        await asyncio.Event().wait()
+
+    asyncio.run(run())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8099)
+    parser.add_argument("--threads", action="store_true", help="a thread per connection")
     args = parser.parse_args()
+    if not args.threads:
+        serve_async(FakeTwilio(), args.port, lambda url: print(url, flush=True))
+        return
     fake = FakeTwilio().start(args.port)
     print(fake.url, flush=True)
     threading.Event().wait()

@@ -79,3 +79,19 @@ def acquire(name: str, rate: float, wanted: float = 1.0) -> float:
     if wait > 0:
         time.sleep(wait)
     return wait
+
+
+def reserve_each(name: str, rate: float, amounts: list[float]) -> list[float]:
+    """Take the tokens for a run of sends in one reservation (one Redis round trip a chunk);
+    returns the seconds each must wait, spaced at `rate` as if each had reserved its own."""
+    if rate <= 0 or not amounts:
+        return [0.0] * len(amounts)
+    total = sum(amounts)
+    wait = reserve(name, rate, total)
+    # The last send waits `wait`; each earlier one's tokens were earned (total - reached)/rate
+    # sooner.
+    waits, reached = [], 0.0
+    for amount in amounts:
+        reached += amount
+        waits.append(max(0.0, wait - (total - reached) / rate))
+    return waits

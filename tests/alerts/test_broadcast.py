@@ -26,16 +26,16 @@ def send(alert: Alert) -> None:
 def after_sending_to(monkeypatch, to: str, action) -> None:
     """Run `action()` and commit right after the text to `to` leaves (something happening
     while a broadcast is under way: a STOP, a cancel)."""
-    real_send = messaging.send_sms
+    real_send = messaging.send_sms_async
 
-    def send_then_act(**kwargs):
-        sent = real_send(**kwargs)
+    async def send_then_act(rest, **kwargs):
+        sent = await real_send(rest, **kwargs)
         if kwargs["to"] == to:
             action()
             db.session.commit()
         return sent
 
-    monkeypatch.setattr(messaging, "send_sms", send_then_act)
+    monkeypatch.setattr(messaging, "send_sms_async", send_then_act)
 
 
 def stop_from(i: int):

@@ -59,3 +59,13 @@ def test_next_allowed():
     early = datetime(2026, 3, 4, 6, 0, tzinfo=chicago).astimezone(UTC)
     assert next_allowed(early, "America/Chicago", 8, 21).astimezone(chicago).day == 4
     assert next_allowed(datetime(2026, 3, 4, 18, 0, tzinfo=UTC), "America/Chicago", 8, 21) is None
+
+
+def test_a_chunk_reserved_at_once_is_spaced_like_single_reservations(app_factory):
+    with app_factory(REDIS_URL=None).app_context():
+        waits = throttle.reserve_each("chunk", rate=4, amounts=[1, 1, 2, 1, 1, 2])
+        # 4 tokens of burst, then one every quarter second: the 3rd send's second segment
+        # is the 4th token, the last send's second segment the 8th (a second later).
+        assert waits[:3] == [0.0, 0.0, 0.0]
+        assert waits[3:] == pytest.approx([0.25, 0.5, 1.0], abs=0.05)
+        assert throttle.reserve_each("chunk-off", rate=0, amounts=[5, 5]) == [0.0, 0.0]

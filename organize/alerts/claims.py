@@ -1,0 +1,208 @@
+"""A claimed batch in the database: what each delivery needs to go, which must not go after
+all (a STOP or cancel since the claim), and what became of each, written in bulk.
+
+Core statements, not the ORM: they run every few messages while a batch sends. Each takes the
+connection it runs on, so the send core can run them off its event loop.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql
+
+from organize.alerts.bodies import Bodies
+from organize.extensions import db
+from organize.models import Alert, Delivery, Subscriber
+from organize.outbound import messaging
+
+Recorded = list[tuple[str, "Outcome"]]  # outcomes written, each with its final kind
+
+
+@dataclass(frozen=True)
+class Work:
+    """What one send needs: plain values only."""
+
+    delivery_id: int
+    subscriber_id: int
+    channel: str
+    phone_cipher: str
+    body: str
+    segments: int
+    call_url: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one delivery went."""
+
+    delivery_id: int
+    kind: str  # sent | failed | retry | unsure | skipped | cancelled
+    sid: str | None = None
+    code: int | None = None
+
+
+def ids_match(column: Any, ids: list[int]) -> Any:
+    """`column IN ids`; on PostgreSQL `column = ANY(array)`: one parameter instead of a
+    batch's five hundred, which SQLAlchemy and psycopg would otherwise render and parse."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(ids)
+
+
+def status_callback(path: str) -> str | None:
+    base = current_app.config.get("PUBLIC_URL")
+    return f"{str(base).rstrip('/')}{path}" if base else None
+
+
+def prepare(ids: list[int]) -> tuple[list[Work], list[Outcome], dict[int, tuple[int, int]]]:
+    """Plain rows for the claimed deliveries (columns, not ORM objects: a batch is hot code)."""
+    rows = db.session.execute(
+        sa.select(
+            Delivery.id,
+            Delivery.alert_id,
+            Delivery.attempts,
+            Delivery.subscriber_id,
+            Delivery.channel,
+            Delivery.segments,
+            Subscriber.status,
+            Subscriber.locale,
+            Subscriber.phone_cipher,
+        )
+        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .where(ids_match(Delivery.id, ids))
+        .order_by(Delivery.id)
+    ).all()
+    alerts = {
+        alert.id: (alert, Bodies(alert))
+        for alert in db.session.scalars(
+            sa.select(Alert).where(Alert.id.in_({row.alert_id for row in rows}))
+        )
+    }
+    work, done = [], []
+    claims = {row.id: (row.attempts, row.subscriber_id) for row in rows}
+    for row in rows:
+        alert, bodies = alerts[row.alert_id]
+        body = bodies(row.locale)[0]
+        if alert.status == "cancelled":
+            done.append(Outcome(row.id, "cancelled"))
+        elif row.status != "active" or not body:
+            done.append(Outcome(row.id, "skipped"))
+        else:
+            # Without PUBLIC_URL (development) the outbox keeps the path for the simulator.
+            path = f"/voice/alert/{row.id}"
+            call_url = status_callback(path) or path
+            work.append(
+                Work(
+                    row.id,
+                    row.subscriber_id,
+                    row.channel,
+                    row.phone_cipher,
+                    body,
+                    row.segments,
+                    call_url,
+                )
+            )
+    db.session.commit()  # nothing held open while it sends
+    return work, done, claims
+
+
+_d, _s, _a = (cast(sa.Table, m.__table__) for m in (Delivery, Subscriber, Alert))
+_HELD_FROM = (
+    sa.select(_d.c.id, _s.c.status, _a.c.status)
+    .join(_s, _s.c.id == _d.c.subscriber_id)
+    .join(_a, _a.c.id == _d.c.alert_id)
+)
+_HELD = {
+    "postgresql": _HELD_FROM.where(
+        _d.c.id == sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer)))
+    ),
+    "other": _HELD_FROM.where(_d.c.id.in_(sa.bindparam("ids", expanding=True))),
+}
+
+
+def held(connection: sa.Connection, items: list[Work]) -> dict[int, Outcome]:
+    """The deliveries among `items` that must not go after all, with why: a STOP or a cancel
+    may have come in since the batch was claimed. One query for the lot."""
+    held_query = _HELD.get(connection.dialect.name, _HELD["other"])
+    rows = connection.execute(held_query, {"ids": [item.delivery_id for item in items]}).all()
+    held = {item.delivery_id: Outcome(item.delivery_id, "skipped") for item in items}
+    for delivery_id, subscriber_status, alert_status in rows:
+        if alert_status == "cancelled":
+            held[delivery_id] = Outcome(delivery_id, "cancelled")
+        elif subscriber_status == "active":
+            del held[delivery_id]
+    return held
+
+
+def _kind(outcome: Outcome, attempts: int, max_attempts: int) -> str:
+    """What the outcome makes of the delivery: a retry past the last attempt is a failure."""
+    if outcome.kind == "retry" and attempts >= max_attempts:
+        return "failed"
+    return outcome.kind
+
+
+# One statement per kind, run as an executemany: a batch's outcomes cost a round trip or two,
+# not an ORM load and flush each. `status = 'sending'` keeps a row the reconciler settled.
+_WHERE = sa.and_(_d.c.id == sa.bindparam("b_id"), _d.c.status == "sending")
+_CHANGES: dict[str, dict[str, Any]] = {
+    "sent": {
+        "status": "sent",
+        "provider_sid": sa.bindparam("b_sid"),
+        "sent_at": sa.bindparam("b_now"),
+    },
+    "unsure": {},  # stays `sending`: the reconciler asks the provider once the lease is over
+    "retry": {"status": "queued", "error_code": sa.bindparam("b_code")},
+    "failed": {"status": "failed", "error_code": sa.bindparam("b_code")},
+    "skipped": {"status": "skipped"},
+    "cancelled": {"status": "cancelled"},
+}
+_UPDATES = {
+    kind: sa.update(_d).where(_WHERE).values(updated_at=sa.bindparam("b_now"), **changes)
+    for kind, changes in _CHANGES.items()
+}
+
+
+def record(
+    connection: sa.Connection,
+    outcomes: list[Outcome],
+    claims: dict[int, tuple[int, int]],
+    max_attempts: int,
+) -> list[tuple[str, Outcome]]:
+    """Write a run of outcomes (in the connection's transaction); returns each with its final
+    kind. `claims` maps a delivery to (attempts so far, subscriber id)."""
+    now = datetime.now(UTC)
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    recorded = []
+    for outcome in outcomes:
+        attempts, subscriber_id = claims.get(outcome.delivery_id, (max_attempts, 0))
+        kind = _kind(outcome, attempts, max_attempts)
+        recorded.append((kind, outcome))
+        by_kind.setdefault(kind, []).append(
+            {
+                "b_id": outcome.delivery_id,
+                "b_sid": outcome.sid,
+                "b_code": outcome.code,
+                "b_now": now,
+            }
+        )
+        if kind == "failed" and outcome.code in messaging.SUPPRESS:
+            _suppress(connection, subscriber_id, outcome.code, now)
+    for kind, params in by_kind.items():
+        connection.execute(_UPDATES[kind], params)
+    return recorded
+
+
+def _suppress(
+    connection: sa.Connection, subscriber_id: int, code: int | None, now: datetime
+) -> None:
+    """Stop sending to an active subscriber the provider refused for good; a carrier opt-out
+    (they texted STOP to the carrier) is honoured everywhere."""
+    changes: dict[str, Any] = {"suppressed_code": code, "status": "suppressed"}
+    if code == messaging.OPTED_OUT:
+        changes.update(status="opted_out", opted_out_at=now)
+    connection.execute(
+        sa.update(_s).where(_s.c.id == subscriber_id, _s.c.status == "active").values(**changes)
+    )
