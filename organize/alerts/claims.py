@@ -111,7 +111,7 @@ def prepare(ids: list[int]) -> tuple[list[Work], list[Outcome], dict[int, tuple[
 
 _d, _s, _a = (cast(sa.Table, m.__table__) for m in (Delivery, Subscriber, Alert))
 _HELD_FROM = (
-    sa.select(_d.c.id, _s.c.status, _a.c.status)
+    sa.select(_d.c.id, _s.c.status, _a.c.status, _d.c.status, _d.c.attempts)
     .join(_s, _s.c.id == _d.c.subscriber_id)
     .join(_a, _a.c.id == _d.c.alert_id)
 )
@@ -123,18 +123,39 @@ _HELD = {
 }
 
 
-def held(connection: sa.Connection, items: list[Work]) -> dict[int, Outcome]:
+def held(
+    connection: sa.Connection, items: list[Work], *, claims: dict[int, tuple[int, int]]
+) -> dict[int, Outcome]:
     """The deliveries among `items` that must not go after all, with why: a STOP or a cancel
-    may have come in since the batch was claimed. One query for the lot."""
+    may have come in since the batch was claimed, or the claim is no longer this batch's (the
+    reconciler took a delivery back after its lease and another batch claimed it: that batch
+    sends it, this one must not). One query for the lot."""
     held_query = _HELD.get(connection.dialect.name, _HELD["other"])
     rows = connection.execute(held_query, {"ids": [item.delivery_id for item in items]}).all()
     held = {item.delivery_id: Outcome(item.delivery_id, "skipped") for item in items}
-    for delivery_id, subscriber_status, alert_status in rows:
-        if alert_status == "cancelled":
+    for delivery_id, subscriber_status, alert_status, status, attempts in rows:
+        if status != "sending" or attempts != claims.get(delivery_id, (None, 0))[0]:
+            held[delivery_id] = Outcome(delivery_id, "superseded")
+        elif alert_status == "cancelled":
             held[delivery_id] = Outcome(delivery_id, "cancelled")
         elif subscriber_status == "active":
             del held[delivery_id]
     return held
+
+
+def renew(connection: sa.Connection, ids: list[int]) -> None:
+    """Push the lease of deliveries this batch still holds: a batch that waits for tokens (a
+    low SEND_RATE) is not dead, and the reconciler must not take its deliveries back."""
+    if not ids:
+        return
+    # The job's bookkeeping thread has no app context: the dialect comes from the connection.
+    if connection.dialect.name == "postgresql":
+        match = _d.c.id == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+    else:
+        match = _d.c.id.in_(ids)
+    connection.execute(
+        sa.update(_d).where(match, _d.c.status == "sending").values(claimed_at=datetime.now(UTC))
+    )
 
 
 def _kind(outcome: Outcome, attempts: int, max_attempts: int) -> str:
@@ -145,8 +166,13 @@ def _kind(outcome: Outcome, attempts: int, max_attempts: int) -> str:
 
 
 # One statement per kind, run as an executemany: a batch's outcomes cost a round trip or two,
-# not an ORM load and flush each. `status = 'sending'` keeps a row the reconciler settled.
-_WHERE = sa.and_(_d.c.id == sa.bindparam("b_id"), _d.c.status == "sending")
+# not an ORM load and flush each. `status = 'sending'` keeps a row the reconciler settled, and
+# the attempt number one that another batch has claimed since.
+_WHERE = sa.and_(
+    _d.c.id == sa.bindparam("b_id"),
+    _d.c.status == "sending",
+    _d.c.attempts == sa.bindparam("b_attempts"),
+)
 _CHANGES: dict[str, dict[str, Any]] = {
     "sent": {
         "status": "sent",
@@ -180,9 +206,12 @@ def record(
         attempts, subscriber_id = claims.get(outcome.delivery_id, (max_attempts, 0))
         kind = _kind(outcome, attempts, max_attempts)
         recorded.append((kind, outcome))
+        if kind == "superseded":
+            continue  # another batch owns it now: nothing of ours to write
         by_kind.setdefault(kind, []).append(
             {
                 "b_id": outcome.delivery_id,
+                "b_attempts": attempts,
                 "b_sid": outcome.sid,
                 "b_code": outcome.code,
                 "b_now": now,

@@ -10,6 +10,7 @@ All jobs take ids, re-load rows and are safe to run twice.
 """
 
 import logging
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,8 @@ from organize.alerts.watch import ensure_reconciler
 from organize.extensions import db, rq
 from organize.models import Alert, Delivery, Organizer, Subscriber
 from organize.outbound.jobs import QueueUnavailable, enqueue
+
+MAX_SEGMENTS = 10  # Twilio's 1,600 characters, at 160 per segment
 
 log = logging.getLogger(__name__)
 PAGE = 1000
@@ -168,13 +171,28 @@ def enqueue_queued(
             else not_before.replace(second=0, microsecond=0)
         )
         groups.setdefault(key, []).append(delivery_id)
-    size = int(current_app.config["SEND_BATCH_SIZE"])
+    size = batch_size()
     jobs = 0
     for when, ids in groups.items():
         batches = [ids[start : start + size] for start in range(0, len(ids), size)]
         _enqueue_batches(batches, when)
         jobs += len(batches)
     return jobs
+
+
+def batch_size() -> int:
+    """Deliveries per batch job: SEND_BATCH_SIZE, but no more than about a minute of the send
+    rate, so a batch at a long code's 1 segment/s is not a job of many minutes."""
+    config = current_app.config
+    size, rate = int(config["SEND_BATCH_SIZE"]), float(config["SEND_RATE"])
+    return min(size, max(10, int(rate * 60))) if rate > 0 else size
+
+
+def batch_timeout(size: int) -> int:
+    """RQ's limit for one batch job (its default, 180 s, would stop a slow batch midway): the
+    time its tokens take if every message were the longest (10 segments), plus a margin."""
+    rate = float(current_app.config["SEND_RATE"])
+    return 180 + (math.ceil(size * MAX_SEGMENTS / rate) if rate > 0 else 0)
 
 
 def _enqueue_batches(batches: list[list[int]], when: datetime | None) -> None:
@@ -184,15 +202,18 @@ def _enqueue_batches(batches: list[list[int]], when: datetime | None) -> None:
                 send_batch(ids)  # development without Redis: in-process, now
         return  # deferred without a scheduler: picked up by `flask alerts reconcile`
     queue = rq.get_queue(send_batch.queue)
+    timeout = batch_timeout(max(len(ids) for ids in batches)) if batches else 180
     if when is not None:
         for ids in batches:
-            send_batch.enqueue_at(when, ids)
+            queue.enqueue_at(when, send_batch.func, ids, job_timeout=timeout)
     elif queue.is_async:
         # One round trip to Redis for the page's batches (RQ's enqueue_many, in a pipeline).
-        queue.enqueue_many([Queue.prepare_data(send_batch.func, args=(ids,)) for ids in batches])
+        queue.enqueue_many(
+            [Queue.prepare_data(send_batch.func, args=(ids,), timeout=timeout) for ids in batches]
+        )
     else:
         for ids in batches:  # tests: RQ runs each job inline
-            send_batch.enqueue(ids)
+            queue.enqueue(send_batch.func, ids, job_timeout=timeout)
 
 
 @rq.job
@@ -234,10 +255,11 @@ def _retry_later(ids: list[int]) -> None:
         if delay <= 0:
             send_batch(ids)  # in-process: try again now (attempts are capped)
         return  # else the reconciler picks them up
+    queue, timeout = rq.get_queue(send_batch.queue), batch_timeout(len(ids))
     if delay <= 0:
-        send_batch.enqueue(ids)
+        queue.enqueue(send_batch.func, ids, job_timeout=timeout)
     else:
-        send_batch.enqueue_in(timedelta(seconds=delay), ids)
+        queue.enqueue_in(timedelta(seconds=delay), send_batch.func, ids, job_timeout=timeout)
 
 
 def finish_if_done(*, alert_id: int) -> bool:

@@ -145,7 +145,11 @@ def _waits(items: list[Work]) -> list[float]:
 
 
 async def _send_async(
-    work: list[Work], done: list[Outcome], concurrency: int, record: Callable[..., Recorded]
+    work: list[Work],
+    done: list[Outcome],
+    concurrency: int,
+    record: Callable[..., Recorded],
+    check: Callable[..., dict[int, Outcome]],
 ) -> Recorded:
     """Send `work`, re-checking STOPs and cancels one query per chunk; returns the outcomes as
     recorded (`done`, decided before sending, first).
@@ -159,6 +163,8 @@ async def _send_async(
     size = 4 * concurrency if concurrency > 1 else 1
     ahead = size if concurrency > 1 else 0
     loop = asyncio.get_running_loop()
+    renew_every = int(current_app.config["SEND_LEASE_SECONDS"]) / 3
+    renewed = loop.time()
     books = _Books()
     writes: list[asyncio.Future[Recorded]] = []
     pending = list(done)
@@ -177,7 +183,10 @@ async def _send_async(
             inflight: deque[asyncio.Task[Outcome]] = deque()
             for start in range(0, len(work), size):
                 chunk = work[start : start + size]
-                held = await books.run(claims.held, chunk)
+                if loop.time() - renewed > renew_every:  # still alive: keep the lease
+                    await books.run(claims.renew, [item.delivery_id for item in work[start:]])
+                    renewed = loop.time()
+                held = await books.run(check, chunk)
                 going = [item for item in chunk if item.delivery_id not in held]
                 for item in chunk:
                     if item.delivery_id in held:
@@ -196,13 +205,16 @@ async def _send_async(
 
 
 def _send_outbox(
-    work: list[Work], done: list[Outcome], record: Callable[..., Recorded]
+    work: list[Work],
+    done: list[Outcome],
+    record: Callable[..., Recorded],
+    check: Callable[..., dict[int, Outcome]],
 ) -> Recorded:
     """Development without Twilio: one at a time, each re-checked just before it goes."""
     recorded: Recorded = []
     pending = list(done)
     for item in work:
-        held = claims.held(db.session.connection(), [item]).get(item.delivery_id)
+        held = check(db.session.connection(), [item]).get(item.delivery_id)
         db.session.commit()
         pending.append(held or _send_to_outbox(item))
         if len(pending) >= COMMIT_EVERY:
@@ -221,11 +233,12 @@ def send_claimed(ids: list[int]) -> dict[str, list[Outcome]]:
     record = functools.partial(
         claims.record, claims=claimed, max_attempts=int(config["SEND_MAX_ATTEMPTS"])
     )
+    check = functools.partial(claims.held, claims=claimed)
     if messaging.client() is not None:
         concurrency = max(1, int(config["SEND_CONCURRENCY"]))
-        recorded = asyncio.run(_send_async(work, done, concurrency, record))
+        recorded = asyncio.run(_send_async(work, done, concurrency, record, check))
     else:
-        recorded = _send_outbox(work, done, record)
+        recorded = _send_outbox(work, done, record, check)
     results: dict[str, list[Outcome]] = {}
     for kind, outcome in recorded:
         results.setdefault("_retry" if kind == "retry" else kind, []).append(outcome)
