@@ -47,7 +47,7 @@ def test_organizer_pages_answer_503_to_a_signed_in_organizer(down, path):
     with down.test_request_context(headers=browser, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         identifier = _create_identifier()  # session protection "strong" checks it
     with client.session_transaction() as session:
-        session["_user_id"] = "1"  # the login loads this organizer: the database is needed
+        session["_user_id"] = "1.nonce"  # the loader looks the organizer up: the database
         session["_id"] = identifier
         session["_fresh"] = True
         session["lang"] = "es"
