@@ -22,9 +22,7 @@ class AlertedPhone(Phone):
 
     def send(self, body: str, **extra: str) -> str | None:
         params = {"From": self.number, "To": "+15005550006", "Body": body, "NumMedia": "0"}
-        response = signed_post(
-            self.client, params, url="https://organize.example.org/sms/inbound"
-        )
+        response = signed_post(self.client, params, url="https://organize.example.org/sms/inbound")
         assert response.status_code == 200, response.data
         return reply_text(response.data)
 
