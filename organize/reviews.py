@@ -19,6 +19,7 @@ from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer, Organizer, Rev
 from organize.plumbing.i18n import N_
 from organize.plumbing.text import clean
 from organize.redaction import redact
+from organize.redaction.labels import PLACEHOLDERS, placeholders_for
 
 # Reasons a moderator may give; shown, counted, on the public transparency page.
 REJECTION_REASONS: dict[str, str] = {
@@ -96,6 +97,27 @@ def prepare(*, text: str, locale: str) -> Draft:
     )
 
 
+def placeholder_report(text: str, locale: str) -> dict[str, int]:
+    """What redaction removed, counted from the placeholders left in the text. SMS and voice
+    redact each piece as it arrives (nothing raw waits in conversation state), so by the time
+    the story is submitted only its placeholders still say what went."""
+    tables = (placeholders_for(locale), placeholders_for("en"))
+    counts: dict[str, int] = {}
+    for kind in PLACEHOLDERS:
+        marks = {table[kind] for table in tables if table.get(kind)}
+        if count := sum(text.count(mark) for mark in marks):
+            counts[kind] = count
+    return counts
+
+
+def removed(review: Review) -> dict[str, int]:
+    """The redaction report to show a moderator, for every channel (rows stored before the
+    report was counted from placeholders get it counted now)."""
+    counted = placeholder_report(review.text, review.locale)
+    stored = review.redaction_report or {}
+    return {k: max(int(stored.get(k, 0)), counted.get(k, 0)) for k in {*stored, *counted}}
+
+
 def new_submission_key() -> str:
     """A random key minted at preview; submitting twice with it inserts one review."""
     return secrets.token_urlsafe(24)
@@ -130,6 +152,8 @@ def submit(
     draft = prepare(text=text, locale=locale)
     merged = Counter(report or {})
     merged.update(draft.report)
+    for kind, count in placeholder_report(draft.text, locale).items():
+        merged[kind] = max(merged[kind], count)
     today = datetime.now(UTC).date()
     review = Review(
         employer_id=employer.id,

@@ -123,6 +123,7 @@ def moderation() -> str:
     return render_template(
         "organizer/moderation.html",
         queue=queue,
+        removed={r.id: reviews.removed(r) for r in queue},
         approve_form=ApproveForm(),
         reject_form=reject_form,
     )
