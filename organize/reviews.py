@@ -4,7 +4,10 @@ Every channel (web, SMS, voice) goes through `prepare` then `submit`, so the red
 k-threshold and random publication delay apply to all of them alike.
 """
 
+import difflib
+import re
 import secrets
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +33,10 @@ REJECTION_REASONS: dict[str, str] = {
     "duplicate": N_("Duplicate of another review"),
     "other": N_("Other"),
 }
+# Two texts at least this similar (0–1, `similarity`) are one story told twice.
+DUPLICATE_SIMILARITY = 0.8
+# How many of the employer's latest reviews a new one is compared with.
+DUPLICATE_CANDIDATES = 200
 
 
 class ReviewError(ValueError):
@@ -156,6 +163,7 @@ def submit(
         merged[kind] = max(merged[kind], count)
     today = datetime.now(UTC).date()
     review = Review(
+        duplicate_of_id=_duplicate_of(employer.id, draft.text),
         employer_id=employer.id,
         channel=channel,
         locale=locale,
@@ -172,6 +180,39 @@ def submit(
     return review
 
 
+def _words(text: str) -> list[str]:
+    """Lower-case words without accents or placeholders: one story typed, texted and spoken
+    differs in case, punctuation, accents and in which placeholder redaction wrote."""
+    text = re.sub(r"\[[^\]]*\]", " ", text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.findall(r"\w+", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def similarity(first: str, second: str) -> float:
+    """How alike two redacted texts are (0–1): the better of word-sequence similarity and
+    word-set overlap (Jaccard), so a reordered retelling is caught as well as a re-typed one."""
+    a, b = _words(first), _words(second)
+    if not a or not b:
+        return 0.0
+    jaccard = len(set(a) & set(b)) / len(set(a) | set(b))
+    return max(jaccard, difflib.SequenceMatcher(None, a, b, autojunk=False).ratio())
+
+
+def _duplicate_of(employer_id: int, text: str) -> int | None:
+    """The earlier review of this employer (any channel, not rejected) telling the same story."""
+    rows = db.session.execute(
+        sa.select(Review.id, Review.text)
+        .where(Review.employer_id == employer_id, Review.status != "rejected")
+        .order_by(Review.id.desc())
+        .limit(DUPLICATE_CANDIDATES)
+    ).all()
+    best, best_id = 0.0, None
+    for review_id, other in rows:
+        if (score := similarity(text, other)) > best:
+            best, best_id = score, review_id
+    return best_id if best >= DUPLICATE_SIMILARITY else None
+
+
 def pending(*, limit: int = 50) -> list[Review]:
     """The moderation queue, oldest first."""
     stmt = sa.select(Review).where(Review.status == "pending").order_by(Review.id).limit(limit)
@@ -184,13 +225,25 @@ def _publication_delay() -> timedelta:
     return timedelta(hours=hours)
 
 
-def approve(*, review: Review, actor: Organizer) -> None:
-    """Approve; the review becomes visible after a random delay and once k are visible."""
+def approve(*, review: Review, actor: Organizer, distinct: bool = False) -> None:
+    """Approve; the review becomes visible after a random delay and once k are visible. A
+    review flagged as a near-duplicate stays out of the count until the moderator says it is
+    a different story (`distinct`): one person cannot reach k alone over three channels."""
     if review.status != "pending":
         raise ReviewError(N_("This review was already decided."))
     review.status = "approved"
     review.publish_after = datetime.now(UTC) + _publication_delay()
-    audit.record(actor=actor, action="review.approve", target_type="review", target_id=review.id)
+    detail = None
+    if distinct and review.duplicate_of_id is not None:
+        detail = {"not_duplicate_of": review.duplicate_of_id}
+        review.duplicate_of_id = None
+    audit.record(
+        actor=actor,
+        action="review.approve",
+        target_type="review",
+        target_id=review.id,
+        detail=detail,
+    )
     db.session.flush()
 
 
@@ -213,7 +266,7 @@ def reject(*, review: Review, actor: Organizer, reason: str) -> None:
 
 def _eligible(employer_id: int, now: datetime) -> sa.Select[Review]:
     """Approved reviews past their delay, of an employer an organizer has approved (a review
-    written against a pending employer waits with it)."""
+    written against a pending employer waits with it), not held back as a near-duplicate."""
     return (
         sa.select(Review)
         .join(Employer, Employer.id == Review.employer_id)
@@ -221,6 +274,7 @@ def _eligible(employer_id: int, now: datetime) -> sa.Select[Review]:
             Review.employer_id == employer_id,
             Review.status == "approved",
             Review.publish_after <= now,
+            Review.duplicate_of_id.is_(None),
             Employer.status == "approved",
         )
     )

@@ -144,7 +144,8 @@ def decide(review_id: int) -> ResponseReturnValue:
         return redirect(url_for("organizer.moderation"))
     try:
         if isinstance(form, ApproveForm):
-            reviews.approve(review=review, actor=current_user)
+            distinct = request.form.get("distinct") == "1"
+            reviews.approve(review=review, actor=current_user, distinct=distinct)
             flash(_("Approved."))
         else:
             reviews.reject(review=review, actor=current_user, reason=form.reason.data or "")
