@@ -188,14 +188,24 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
-def similarity(first: str, second: str) -> float:
-    """How alike two redacted texts are (0–1): the better of word-sequence similarity and
-    word-set overlap (Jaccard), so a reordered retelling is caught as well as a re-typed one."""
-    a, b = _words(first), _words(second)
+def _alike(a: list[str], b: list[str], *, at_least: float = 0.0) -> float:
+    """`similarity` on word lists; below `at_least` it may return any lower bound instead
+    (difflib's cheap upper bound skips the quadratic match when it cannot reach it)."""
     if not a or not b:
         return 0.0
     jaccard = len(set(a) & set(b)) / len(set(a) | set(b))
-    return max(jaccard, difflib.SequenceMatcher(None, a, b, autojunk=False).ratio())
+    if jaccard >= at_least > 0:
+        return jaccard
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+        return jaccard
+    return max(jaccard, matcher.ratio())
+
+
+def similarity(first: str, second: str) -> float:
+    """How alike two redacted texts are (0–1): the better of word-sequence similarity and
+    word-set overlap (Jaccard), so a reordered retelling is caught as well as a re-typed one."""
+    return _alike(_words(first), _words(second))
 
 
 def _duplicate_of(employer_id: int, text: str) -> int | None:
@@ -206,9 +216,11 @@ def _duplicate_of(employer_id: int, text: str) -> int | None:
         .order_by(Review.id.desc())
         .limit(DUPLICATE_CANDIDATES)
     ).all()
+    words = _words(text)
     best, best_id = 0.0, None
     for review_id, other in rows:
-        if (score := similarity(text, other)) > best:
+        score = _alike(words, _words(other), at_least=max(best, DUPLICATE_SIMILARITY))
+        if score > best:
             best, best_id = score, review_id
     return best_id if best >= DUPLICATE_SIMILARITY else None
 
