@@ -8,6 +8,8 @@ organizer before anyone sees them; a verified notice can become an alert draft i
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from organize import audit, employers
 from organize.alerts import compose
@@ -101,16 +103,35 @@ def decide(*, notice: ActionNotice, actor: Organizer, verify: bool) -> None:
     db.session.flush()
 
 
+def draft_text(*, notice: ActionNotice, locale: str) -> tuple[str, str]:
+    """The draft's title and body in `locale`: the labels in that language, and the worker's
+    own words (what, when) only in the language they wrote in — never Spanish in the English
+    body. The place and employer are names, shown in every language."""
+    with force_locale(locale):
+        if notice.employer_name:
+            title = _("Action at %(employer)s", employer=notice.employer_name)
+        else:
+            title = _("Action")
+        if locale == notice.locale:
+            lines = [notice.what]
+        elif employer := notice.employer_name:
+            lines = [_("Workers report a strike or action at %(employer)s.", employer=employer)]
+        else:
+            lines = [_("Workers report a strike or action.")]
+        if notice.place:
+            lines.append(_("Where: %(place)s", place=notice.place))
+        if notice.when_text and locale == notice.locale:
+            lines.append(_("When: %(when)s", when=notice.when_text))
+    return title[:200], "\n".join(lines)
+
+
 def draft_alert(*, notice: ActionNotice, actor: Organizer) -> Alert:
-    """One click from a verified notice to an alert draft (English required: the organizer
-    translates; the reporter's language gets the original words)."""
+    """One click from a verified notice to an alert draft: English (required, the fallback)
+    and the reporter's language, each filled in its own language (`draft_text`)."""
     if notice.status != "verified":
         raise NoticeError(N_("Verify the notice first."))
-    title = (notice.employer_name or notice.place or "Action")[:200]
-    body = "\n".join(part for part in (notice.what, notice.place, notice.when_text) if part)
-    texts = {"en": (title, body)}
-    if notice.locale != "en":
-        texts[notice.locale] = (title, body)
+    locales = sorted({"en", notice.locale})
+    texts = {locale: draft_text(notice=notice, locale=locale) for locale in locales}
     alert = compose.create(texts=texts, actor=actor)
     notice.alert_id = alert.id
     db.session.flush()

@@ -4,7 +4,10 @@ Every channel (web, SMS, voice) goes through `prepare` then `submit`, so the red
 k-threshold and random publication delay apply to all of them alike.
 """
 
+import difflib
+import re
 import secrets
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +22,7 @@ from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer, Organizer, Rev
 from organize.plumbing.i18n import N_
 from organize.plumbing.text import clean
 from organize.redaction import redact
+from organize.redaction.labels import PLACEHOLDERS, placeholders_for
 
 # Reasons a moderator may give; shown, counted, on the public transparency page.
 REJECTION_REASONS: dict[str, str] = {
@@ -29,6 +33,10 @@ REJECTION_REASONS: dict[str, str] = {
     "duplicate": N_("Duplicate of another review"),
     "other": N_("Other"),
 }
+# Two texts at least this similar (0–1, `similarity`) are one story told twice.
+DUPLICATE_SIMILARITY = 0.8
+# How many of the employer's latest reviews a new one is compared with.
+DUPLICATE_CANDIDATES = 200
 
 
 class ReviewError(ValueError):
@@ -96,6 +104,27 @@ def prepare(*, text: str, locale: str) -> Draft:
     )
 
 
+def placeholder_report(text: str, locale: str) -> dict[str, int]:
+    """What redaction removed, counted from the placeholders left in the text. SMS and voice
+    redact each piece as it arrives (nothing raw waits in conversation state), so by the time
+    the story is submitted only its placeholders still say what went."""
+    tables = (placeholders_for(locale), placeholders_for("en"))
+    counts: dict[str, int] = {}
+    for kind in PLACEHOLDERS:
+        marks = {table[kind] for table in tables if table.get(kind)}
+        if count := sum(text.count(mark) for mark in marks):
+            counts[kind] = count
+    return counts
+
+
+def removed(review: Review) -> dict[str, int]:
+    """The redaction report to show a moderator, for every channel (rows stored before the
+    report was counted from placeholders get it counted now)."""
+    counted = placeholder_report(review.text, review.locale)
+    stored = review.redaction_report or {}
+    return {k: max(int(stored.get(k, 0)), counted.get(k, 0)) for k in {*stored, *counted}}
+
+
 def new_submission_key() -> str:
     """A random key minted at preview; submitting twice with it inserts one review."""
     return secrets.token_urlsafe(24)
@@ -130,8 +159,11 @@ def submit(
     draft = prepare(text=text, locale=locale)
     merged = Counter(report or {})
     merged.update(draft.report)
+    for kind, count in placeholder_report(draft.text, locale).items():
+        merged[kind] = max(merged[kind], count)
     today = datetime.now(UTC).date()
     review = Review(
+        duplicate_of_id=_duplicate_of(employer.id, draft.text),
         employer_id=employer.id,
         channel=channel,
         locale=locale,
@@ -148,6 +180,51 @@ def submit(
     return review
 
 
+def _words(text: str) -> list[str]:
+    """Lower-case words without accents or placeholders: one story typed, texted and spoken
+    differs in case, punctuation, accents and in which placeholder redaction wrote."""
+    text = re.sub(r"\[[^\]]*\]", " ", text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.findall(r"\w+", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def _alike(a: list[str], b: list[str], *, at_least: float = 0.0) -> float:
+    """`similarity` on word lists; below `at_least` it may return any lower bound instead
+    (difflib's cheap upper bound skips the quadratic match when it cannot reach it)."""
+    if not a or not b:
+        return 0.0
+    jaccard = len(set(a) & set(b)) / len(set(a) | set(b))
+    if jaccard >= at_least > 0:
+        return jaccard
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+        return jaccard
+    return max(jaccard, matcher.ratio())
+
+
+def similarity(first: str, second: str) -> float:
+    """How alike two redacted texts are (0–1): the better of word-sequence similarity and
+    word-set overlap (Jaccard), so a reordered retelling is caught as well as a re-typed one."""
+    return _alike(_words(first), _words(second))
+
+
+def _duplicate_of(employer_id: int, text: str) -> int | None:
+    """The earlier review of this employer (any channel, not rejected) telling the same story."""
+    rows = db.session.execute(
+        sa.select(Review.id, Review.text)
+        .where(Review.employer_id == employer_id, Review.status != "rejected")
+        .order_by(Review.id.desc())
+        .limit(DUPLICATE_CANDIDATES)
+    ).all()
+    words = _words(text)
+    best, best_id = 0.0, None
+    for review_id, other in rows:
+        score = _alike(words, _words(other), at_least=max(best, DUPLICATE_SIMILARITY))
+        if score > best:
+            best, best_id = score, review_id
+    return best_id if best >= DUPLICATE_SIMILARITY else None
+
+
 def pending(*, limit: int = 50) -> list[Review]:
     """The moderation queue, oldest first."""
     stmt = sa.select(Review).where(Review.status == "pending").order_by(Review.id).limit(limit)
@@ -160,13 +237,25 @@ def _publication_delay() -> timedelta:
     return timedelta(hours=hours)
 
 
-def approve(*, review: Review, actor: Organizer) -> None:
-    """Approve; the review becomes visible after a random delay and once k are visible."""
+def approve(*, review: Review, actor: Organizer, distinct: bool = False) -> None:
+    """Approve; the review becomes visible after a random delay and once k are visible. A
+    review flagged as a near-duplicate stays out of the count until the moderator says it is
+    a different story (`distinct`): one person cannot reach k alone over three channels."""
     if review.status != "pending":
         raise ReviewError(N_("This review was already decided."))
     review.status = "approved"
     review.publish_after = datetime.now(UTC) + _publication_delay()
-    audit.record(actor=actor, action="review.approve", target_type="review", target_id=review.id)
+    detail = None
+    if distinct and review.duplicate_of_id is not None:
+        detail = {"not_duplicate_of": review.duplicate_of_id}
+        review.duplicate_of_id = None
+    audit.record(
+        actor=actor,
+        action="review.approve",
+        target_type="review",
+        target_id=review.id,
+        detail=detail,
+    )
     db.session.flush()
 
 
@@ -189,7 +278,7 @@ def reject(*, review: Review, actor: Organizer, reason: str) -> None:
 
 def _eligible(employer_id: int, now: datetime) -> sa.Select[Review]:
     """Approved reviews past their delay, of an employer an organizer has approved (a review
-    written against a pending employer waits with it)."""
+    written against a pending employer waits with it), not held back as a near-duplicate."""
     return (
         sa.select(Review)
         .join(Employer, Employer.id == Review.employer_id)
@@ -197,6 +286,7 @@ def _eligible(employer_id: int, now: datetime) -> sa.Select[Review]:
             Review.employer_id == employer_id,
             Review.status == "approved",
             Review.publish_after <= now,
+            Review.duplicate_of_id.is_(None),
             Employer.status == "approved",
         )
     )

@@ -1,9 +1,16 @@
 """Decide what an inbound text means and answer it.
 
 Order of precedence: opt-out words (always, even mid-conversation) → MORE (paged text) →
-global keywords (HELP, MENU, RIGHTS …) → the conversation in progress → YES for a pending
-sign-up → a main-menu number → the main menu for anything not understood. Past the number's
-reply budget nothing is answered but STOP, START and HELP (`budgets`).
+global keywords (HELP, MENU, RIGHTS …) → an RSVP "1" to a live alert (`_answers_rsvp`) → the
+conversation in progress → YES for a pending sign-up → a main-menu number → the main menu for
+anything not understood. Past the number's reply budget nothing is answered but STOP, START and
+HELP (`budgets`).
+
+The RSVP rule: a "1" answers the newest thing the number received. When that is a live RSVP
+alert (sent within `deliveries.record_rsvp`'s window, and after the conversation's last step), the
+"1" is the RSVP, whatever question is open — an optional sign-up question never eats it. The open
+question stays open, and the next "1" answers it. A "1" when no RSVP alert came after the last
+step answers the question. STOP wins over both.
 """
 
 from collections.abc import Callable
@@ -82,6 +89,8 @@ def _dispatch(turn: Turn) -> str:
             state.end(phone_hash=turn.phone.hash)
             turn.conversation = None
         return GLOBAL[intent](turn)
+    if _answers_rsvp(turn):
+        return _("Thank you, we counted you in. See you there!")
     if conversation is not None and conversation.flow in FLOWS:
         return FLOWS[conversation.flow](turn)
     if intent == "yes":
@@ -89,13 +98,21 @@ def _dispatch(turn: Turn) -> str:
         if subscriber is not None and subscriber.status == "pending":
             return alerts.confirm_pending(turn, subscriber)
     number = turn.match.number
-    if number == 1 and deliveries.record_rsvp(
-        phone_hash=turn.phone.hash, after=_last_activity(turn)
-    ):
-        return _("Thank you, we counted you in. See you there!")
     if number in MENU_STARTS:
         return MENU_STARTS[number](turn)
     return menu.main_menu(turn, not_understood=bool(turn.match.folded))
+
+
+def _answers_rsvp(turn: Turn) -> bool:
+    """A "1" whose newest message here was a live RSVP alert is the RSVP (module docstring).
+    The open conversation is touched, so that its question is the newest again."""
+    if turn.match.number != 1 or not deliveries.record_rsvp(
+        phone_hash=turn.phone.hash, after=_last_activity(turn)
+    ):
+        return False
+    if turn.conversation is not None:
+        state.save(turn.conversation)
+    return True
 
 
 def _last_activity(turn: Turn) -> datetime | None:

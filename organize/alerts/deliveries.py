@@ -56,7 +56,8 @@ def record_rsvp(
     *, phone_hash: str, after: datetime | None = None, within: timedelta = timedelta(days=3)
 ) -> Alert | None:
     """A "1" after an RSVP alert counts once for the latest such alert sent to this number
-    (sent within `within`, and after `after` — the number's last conversation)."""
+    (sent within `within`, and after `after` — the number's last conversation step). A number
+    that has opted out is not counted: its STOP wins over anything it sends after."""
     since = datetime.now(UTC) - within
     if after is not None:
         since = max(since, after)
@@ -66,6 +67,7 @@ def record_rsvp(
         .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
         .where(
             Subscriber.phone_hash == phone_hash,
+            Subscriber.status != "opted_out",
             Alert.rsvp.is_(True),
             Delivery.sent_at >= since,
         )

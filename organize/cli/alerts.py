@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from organize import privacy, subscribers
-from organize.alerts import compose, fanout, reconcile
+from organize.alerts import compose, deliveries, fanout, reconcile
 from organize.extensions import db
 from organize.models import Alert, Subscriber
 from organize.outbound.jobs import QueueUnavailable
@@ -142,15 +142,18 @@ def cancel(alert_id: int) -> None:
 @click.argument("alert_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def status(alert_id: int, as_json: bool) -> None:
-    """Counts per delivery status."""
+    """Counts per delivery status, and the people who answered its RSVP."""
     alert = _load(alert_id)
     counts = compose.progress(alert_id=alert_id)
+    rsvp = deliveries.rsvp_count(alert_id=alert_id)
     if as_json:
-        click.echo(json.dumps({"alert": alert_id, "status": alert.status, "deliveries": counts}))
+        payload = {"alert": alert_id, "status": alert.status, "deliveries": counts, "rsvp": rsvp}
+        click.echo(json.dumps(payload))
         return
     click.echo(f"alert {alert_id}: {alert.status}")
     for name, count in sorted(counts.items()):
         click.echo(f"  {name:12} {count}")
+    click.echo(f"  {'rsvp':12} {rsvp}")
 
 
 @alerts_cli.command("reconcile")

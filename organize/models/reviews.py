@@ -44,6 +44,11 @@ class Review(Base):
     rejection_reason: so.Mapped[str | None] = so.mapped_column(sa.String(30))
     submitted_month: so.Mapped[date] = so.mapped_column(sa.Date)
     publish_after: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Set at submit when the text is nearly the same as an earlier review of the same employer
+    # (from any channel): held back from the k count until a moderator decides.
+    duplicate_of_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("review.id", ondelete="SET NULL")
+    )
     # A random token minted at preview time: a double-clicked submit inserts once.
     submission_key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
 

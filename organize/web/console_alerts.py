@@ -17,8 +17,43 @@ from organize.extensions import db
 from organize.models import ActionNotice, Alert, Delivery
 from organize.outbound.jobs import QueueUnavailable
 from organize.outbound.segments import measure, smart_encode
+from organize.plumbing.i18n import LANGUAGE_NAMES, N_
 from organize.web.alert_forms import COMPOSE_LOCALES, AlertForm, CancelForm, SendForm
 from organize.web.organizer import bp, role_required
+
+# What the console shows for stored codes (alert and delivery statuses, channels), translated.
+CONSOLE_LABELS = {
+    "draft": N_("draft"),
+    "scheduled": N_("scheduled"),
+    "sending": N_("sending"),
+    "sent": N_("sent"),
+    "cancelled": N_("cancelled"),
+    "queued": N_("queued"),
+    "delivered": N_("delivered"),
+    "undelivered": N_("undelivered"),
+    "failed": N_("failed"),
+    "skipped": N_("skipped"),
+    "answered": N_("answered"),
+    "no-answer": N_("no answer"),
+    "busy": N_("busy"),
+    "sms": N_("SMS"),
+    "voice": N_("voice call"),
+    "both": N_("SMS and voice call"),
+    "web": N_("web"),
+}
+
+
+@bp.app_template_filter("console_label")
+def console_label(code: str) -> str:
+    """A status or channel code in the organizer's language ("sent" → "enviada")."""
+    msgid = CONSOLE_LABELS.get(code)
+    return _(msgid) if msgid else code
+
+
+@bp.app_template_filter("language_name")
+def language_name(code: str) -> str:
+    """A language code as the language's own name ("es" → "Español"), never a bare code."""
+    return LANGUAGE_NAMES.get(code, code)
 
 
 def _texts(form: AlertForm) -> dict[str, tuple[str, str]]:
@@ -190,7 +225,10 @@ def alert_send(alert_id: int) -> ResponseReturnValue:
     except QueueUnavailable:
         flash(_("The sending queue is not available right now. Nothing was sent; try again soon."))
         return redirect(url_for("organizer.alert_page", alert_id=alert.id))
-    flash(_("Sending.") if started else _("This alert was already sent."))
+    if not started:
+        flash(_("This alert was already sent."))
+    else:  # say what the page will say: a small audience may be done already
+        flash(_("Status: %(status)s.", status=console_label(alert.status)))
     return redirect(url_for("organizer.alert_page", alert_id=alert.id))
 
 

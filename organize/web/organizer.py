@@ -123,6 +123,7 @@ def moderation() -> str:
     return render_template(
         "organizer/moderation.html",
         queue=queue,
+        removed={r.id: reviews.removed(r) for r in queue},
         approve_form=ApproveForm(),
         reject_form=reject_form,
     )
@@ -143,7 +144,8 @@ def decide(review_id: int) -> ResponseReturnValue:
         return redirect(url_for("organizer.moderation"))
     try:
         if isinstance(form, ApproveForm):
-            reviews.approve(review=review, actor=current_user)
+            distinct = request.form.get("distinct") == "1"
+            reviews.approve(review=review, actor=current_user, distinct=distinct)
             flash(_("Approved."))
         else:
             reviews.reject(review=review, actor=current_user, reason=form.reason.data or "")

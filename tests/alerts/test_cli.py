@@ -5,9 +5,10 @@ import json
 import sqlalchemy as sa
 
 from organize import privacy
+from organize.alerts import deliveries
 from organize.extensions import db
 from organize.models import Alert, Subscriber
-from tests.alerts.conftest import add_subscribers
+from tests.alerts.conftest import add_subscribers, number
 
 
 def test_import_subscribers_normalizes_merges_and_reports(app, tmp_path):
@@ -79,7 +80,13 @@ def test_create_send_status(sender, fake_twilio):
     assert "nothing to do" in again.output
     status = runner.invoke(args=["alerts", "status", str(alert_id), "--json"])
     payload = json.loads(status.output)
-    assert payload == {"alert": alert_id, "status": "sent", "deliveries": {"sent": 3}}
+    assert payload == {"alert": alert_id, "status": "sent", "deliveries": {"sent": 3}, "rsvp": 0}
+    # One person answers the RSVP: the script sees it.
+    assert deliveries.record_rsvp(phone_hash=privacy.phone(number(1)).hash)
+    db.session.commit()
+    status = runner.invoke(args=["alerts", "status", str(alert_id), "--json"])
+    assert json.loads(status.output)["rsvp"] == 1
+    assert "rsvp" in runner.invoke(args=["alerts", "status", str(alert_id)]).output
     assert sum(fake_twilio.counts_by_recipient().values()) == 3
     assert "Responda 1" in fake_twilio.messages[0]["body"] or "1" in fake_twilio.messages[0]["body"]
 

@@ -33,7 +33,7 @@ def test_compose_saves_a_draft_and_shows_the_estimate(sender, fake_twilio):
     assert alert.status == "draft"
     page = visible_text(client.get(f"/organizer/alerts/{alert.id}").get_data(as_text=True))
     assert "UCS-2" in page or "GSM-7" in page
-    assert "en * 2" in page  # the two Chinese speakers get English
+    assert "English * 2" in page  # the two Chinese speakers get English
     assert fake_twilio.messages == []
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert actions == {"organizer.login", "alert.create"}
@@ -103,3 +103,27 @@ def test_moderators_cannot_send_alerts(sender):
     client = sender.test_client()
     _organizer(client, role="moderator")
     assert client.get("/organizer/alerts/new").status_code == 403
+
+
+def test_the_console_in_spanish_names_statuses_channels_and_languages(sender, fake_twilio):
+    client = sender.test_client()
+    _organizer(client)
+    add_subscribers(2, locale="es")
+    client.get("/organizer/alerts?lang=es")
+    client.post("/organizer/alerts/new", data=FORM)
+    alert = db.session.scalar(sa.select(Alert))
+    page = visible_text(client.get(f"/organizer/alerts/{alert.id}").get_data(as_text=True))
+    assert "Canal: SMS" in page
+    assert "borrador" in page
+    assert "Español 2" in " ".join(page.split())
+    sent = client.post(f"/organizer/alerts/{alert.id}/send", data={}, follow_redirects=True)
+    page = " ".join(visible_text(sent.get_data(as_text=True)).split())
+    db.session.expire_all()
+    assert db.session.get(Alert, alert.id).status == "sent"
+    # The flash says what the page says: no "Sending." above a page that says "sent".
+    assert "Estado: enviado." in page
+    assert "Sending" not in page
+    assert "Enviando" not in page
+    assert "enviado 2" in page  # the delivery counts, in Spanish
+    for code in ("sent", "sms", " es "):
+        assert code not in f" {page} "

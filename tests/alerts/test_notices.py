@@ -74,3 +74,34 @@ def test_report_by_text(client):
     assert "Perez" not in notice.what
     assert notice.employer_name == "Taqueria El Sol"
     assert notice.when_text == ""
+
+
+def test_a_spanish_notice_drafts_english_in_english_and_spanish_in_spanish(client):
+    client.post(
+        "/actions/report?lang=es",
+        data={
+            "what": "Paro mañana en la cocina, todos afuera",
+            "employer": "Taqueria El Sol",
+            "place": "Main St",
+            "when": "mañana 6am",
+        },
+    )
+    notice = db.session.scalar(sa.select(ActionNotice))
+    assert notice.locale == "es"
+    make_organizer(email="org@example.org", role="organizer")
+    login(client, "org@example.org")
+    client.post(f"/organizer/notices/{notice.id}", data={"action": "verify"})
+    client.post(f"/organizer/notices/{notice.id}", data={"action": "draft"})
+    alert = db.session.scalar(sa.select(Alert))
+    english, spanish = alert.text_for("en"), alert.text_for("es")
+    assert (english.locale, spanish.locale) == ("en", "es")
+    for spanish_word in ("Paro", "cocina", "mañana", "Dónde", "Acción"):
+        assert spanish_word not in english.title + english.body
+    assert "Workers report" in english.body
+    assert "Main St" in english.body
+    assert "Taqueria El Sol" in english.title
+    assert "Paro mañana en la cocina" in spanish.body
+    assert "mañana 6am" in spanish.body
+    assert "Workers" not in spanish.title + spanish.body
+    assert "Dónde: Main St" in spanish.body
+    assert "Cuándo: mañana 6am" in spanish.body
