@@ -35,7 +35,7 @@ RATINGS = RATING_FIELDS
 REVIEW_FLAGS = FLAG_FIELDS
 
 SMS_MAX = 300
-BODY_WORDS = (150, 350)
+BODY_WORDS = (150, 450)  # room for dated caveats and state pointers
 DISCLAIMER = {
     "en": "not legal advice",
     "es": "no es asesoría legal",
