@@ -122,6 +122,7 @@ def seed_rights() -> int:
             category=data["category"],
             position=position,
             reviewed_on=data.get("reviewed"),
+            reviewed_by=data.get("reviewed_by", ""),
             sources=list(data.get("sources", [])),
             texts=texts,
         )

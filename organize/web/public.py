@@ -228,7 +228,9 @@ def rights_topic(slug: str) -> str:
     """One topic, its sources and when it was last reviewed."""
     topic = rights.topic(slug=slug, locale=current_locale()) or abort(404)
     body = rights.render_markdown(topic.body)
-    return render_template("rights/topic.html", topic=topic, body=body)
+    return render_template(
+        "rights/topic.html", topic=topic, body=body, not_legal_advice=rights.not_legal_advice()
+    )
 
 
 @bp.get("/transparency")
