@@ -20,6 +20,11 @@ class Resource(Base):
     kind: so.Mapped[str] = so.mapped_column(sa.String(20), index=True)
     phone: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
     hours: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    # Opening hours as data, rendered per locale: [{"days": [0, 4], "open": "09:00",
+    # "close": "18:00"}] (Monday=0, an inclusive day range), or [{"always": true}] for 24/7.
+    schedule: so.Mapped[list[dict[str, Any]]] = so.mapped_column(
+        sa.JSON, default=list, server_default="[]"
+    )
     languages: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     region: so.Mapped[str] = so.mapped_column(sa.String(60), index=True)
     description_en: so.Mapped[str] = so.mapped_column(sa.Text, default="")
