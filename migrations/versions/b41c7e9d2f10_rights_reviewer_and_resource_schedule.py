@@ -1,4 +1,4 @@
-"""rights topics record who reviewed them; resources carry opening hours as data
+"""rights topics record who reviewed them; resources carry opening hours as data and their page
 
 Issue 11: a topic's "last reviewed" names its reviewer (a role or organization, entered by a
 person); a resource's hours are data rendered per locale, not an English string.
@@ -25,10 +25,14 @@ def upgrade():
         )
     with op.batch_alter_table('resource', schema=None) as batch_op:
         batch_op.add_column(sa.Column('schedule', sa.JSON(), server_default='[]', nullable=False))
+        batch_op.add_column(
+            sa.Column('url', sa.String(length=300), server_default='', nullable=False)
+        )
 
 
 def downgrade():
     with op.batch_alter_table('resource', schema=None) as batch_op:
+        batch_op.drop_column('url')
         batch_op.drop_column('schedule')
     with op.batch_alter_table('rights_topic', schema=None) as batch_op:
         batch_op.drop_column('reviewed_by')

@@ -33,3 +33,13 @@ def test_every_topic_by_text_has_the_advice_line_within_three_segments(
         assert "(MORE" not in reply, slug
         assert "(MAS" not in reply, slug
         assert measure(reply).count <= 3, (slug, measure(reply))
+
+
+def test_near_for_a_state_with_no_local_entry_gives_national_help_in_spanish(seeded, phone):
+    phone.send("CERCA")
+    reply = phone.send("WY") or ""
+    assert "Ayuda nacional, en todos los estados:" in reply
+    assert "(866) 487-9243" in reply
+    while "(MAS para seguir)" in reply:
+        reply += phone.send("MAS") or ""
+    assert "(800) 255-7688" in reply
