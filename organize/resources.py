@@ -1,4 +1,7 @@
-"""Help near you: resources by region and kind, for the web page, SMS and the phone line."""
+"""Help near you: resources by region and kind, for the web page, SMS and the phone line.
+
+National agencies and hotlines (region "national") are the fallback for every state: they are
+listed apart from local groups, and worker co-ops (a way to find work) apart from legal help."""
 
 import sqlalchemy as sa
 
@@ -6,26 +9,47 @@ from organize.extensions import db
 from organize.models import Resource
 from organize.plumbing.i18n import N_
 
+NATIONAL = "national"  # not a place name: a location never sits at rest
 KIND_LABELS = {
     "worker-center": N_("Worker center"),
     "legal-aid": N_("Legal aid"),
     "co-op": N_("Worker co-op"),
     "union": N_("Union"),
+    "agency": N_("Government agency"),
+    "hotline": N_("Hotline"),
 }
+# Every state (and DC, Puerto Rico): national help covers them all, local entries or not.
+STATES = (
+    "AK AL AR AZ CA CO CT DC DE FL GA HI IA ID IL IN KS KY LA MA MD ME MI MN MO MS MT NC ND NE "
+    "NH NJ NM NV NY OH OK OR PA PR RI SC SD TN TX UT VA VT WA WI WV WY"
+).split()
 
 
 def regions() -> list[str]:
-    """Regions that have at least one resource, sorted."""
-    return list(db.session.scalars(sa.select(Resource.region).distinct().order_by(Resource.region)))
+    """States that have at least one local resource, sorted."""
+    stmt = (
+        sa.select(Resource.region)
+        .where(Resource.region != NATIONAL)
+        .distinct()
+        .order_by(Resource.region)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def find(*, region: str | None = None, kind: str | None = None) -> list[Resource]:
-    """Resources, optionally narrowed to a region and a kind."""
+    """Local resources, optionally narrowed to a state and a kind (national ones: `national`)."""
     stmt = sa.select(Resource).order_by(Resource.region, Resource.kind, Resource.name)
+    stmt = stmt.where(Resource.region != NATIONAL)
     if region:
         stmt = stmt.where(Resource.region == region)
     if kind:
         stmt = stmt.where(Resource.kind == kind)
+    return list(db.session.scalars(stmt))
+
+
+def national() -> list[Resource]:
+    """National agencies and hotlines, in the order they were entered (wages first)."""
+    stmt = sa.select(Resource).where(Resource.region == NATIONAL).order_by(Resource.id)
     return list(db.session.scalars(stmt))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import nh3
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from sqlalchemy import orm as so
 
@@ -42,9 +43,24 @@ class TopicView:
     locale: str
     audio_url: str | None
     reviewed_on: date | None
+    reviewed_by: str
     sources: list[dict[str, Any]]
     voice: str = ""  # what the phone line says; empty: the body, as plain sentences
     draft: bool = False  # machine-drafted, awaiting a native speaker's review
+
+
+def not_legal_advice() -> str:
+    """The line every page and phone topic ends with, in the current locale: what this is not,
+    and whom to call instead."""
+    return _(
+        "This is not legal advice. For help with your case, call a worker center near you or "
+        "the U.S. Department of Labor at 1-866-487-9243."
+    )
+
+
+def not_legal_advice_sms() -> str:
+    """The same line, short enough to ride under a topic's SMS summary."""
+    return _("Not legal advice. Help: 1-866-487-9243")
 
 
 def render_markdown(text: str) -> str:
@@ -74,6 +90,7 @@ def _view(topic: RightsTopic, translation: RightsTranslation) -> TopicView:
         locale=translation.locale,
         audio_url=translation.audio_url,
         reviewed_on=topic.reviewed_on,
+        reviewed_by=topic.reviewed_by or "",
         sources=list(topic.sources or []),
         voice=translation.voice or "",
         draft=bool(translation.draft),
@@ -151,6 +168,7 @@ def upsert(
     category: str,
     position: int,
     reviewed_on: date | None,
+    reviewed_by: str = "",
     sources: list[dict[str, Any]],
     texts: dict[str, dict[str, Any]],
 ) -> RightsTopic:
@@ -161,6 +179,7 @@ def upsert(
         found = RightsTopic(slug=slug)
         db.session.add(found)
     found.category, found.position, found.reviewed_on = category, position, reviewed_on
+    found.reviewed_by = reviewed_by
     found.sources = sources
     existing = {t.locale: t for t in found.translations}
     for locale, fields in texts.items():

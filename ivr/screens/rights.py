@@ -26,6 +26,7 @@ class Spoken:
     text: str
     voice: Voice
     audio_url: str | None = None
+    advice: str = ""  # "not legal advice — call …", said after a topic in its voice's language
 
 
 @lru_cache(maxsize=256)
@@ -77,4 +78,6 @@ def topic(
         content = [Line("", audio=spoken.audio_url)]
     elif play:
         content = [Line(spoken.title, voice=spoken.voice), Line(spoken.text, voice=spoken.voice)]
+    if play and spoken.advice:
+        content.append(Line(spoken.advice, voice=spoken.voice))
     return twiml.menu(voice, action, [*content, *options], before=before)

@@ -3,7 +3,7 @@ language the line speaks for the caller (the fallback for Haitian Creole), else 
 
 from ivr.call import Call
 from ivr.screens.rights import Spoken, plain_text
-from ivr.speak import voice_for
+from ivr.speak import Voice, speaking, voice_for
 from organize import audio, rights
 from organize.models import Alert
 
@@ -15,9 +15,19 @@ def topic(call: Call, slug: str) -> Spoken | None:
         return None
     recording = call.voice.recordings.get(audio.topic_key(slug))
     if view.locale == call.locale and (view.audio_url or recording):
-        return Spoken(view.title, view.summary, call.voice, view.audio_url or recording)
+        # A recording is what this language has (no voice may speak it): the recorded script
+        # carries the line itself; a line that speaks the language adds it.
+        advice = _advice(call.voice) if call.locale in audio.say_languages() else ""
+        return Spoken(view.title, view.summary, call.voice, view.audio_url or recording, advice)
     spoken = view.voice or plain_text(view.body) or view.summary
-    return Spoken(view.title, spoken, voice_for(view.locale))
+    voice = voice_for(view.locale)
+    return Spoken(view.title, spoken, voice, advice=_advice(voice))
+
+
+def _advice(voice: Voice) -> str:
+    """The not-legal-advice line in the language `voice` speaks."""
+    with speaking(voice):
+        return rights.not_legal_advice()
 
 
 def alert(call: Call, found: Alert) -> Spoken | None:

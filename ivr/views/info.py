@@ -125,7 +125,8 @@ def _places(
             kind = _(resources.KIND_LABELS.get(place.kind, place.kind))
             entries.append(
                 _("%(name)s, %(kind)s. Phone: %(phone)s. Hours: %(hours)s.",
-                  name=place.name, kind=kind, phone=place.phone, hours=place.hours_in(call.locale))
+                  name=place.name, kind=kind, phone=place.phone_display(),
+                  hours=place.hours_in(call.locale))
             )  # fmt: skip
     action = call.url("places", tries, region=region, page=page)
     return info.places(call.voice, entries, action, notice=notice)

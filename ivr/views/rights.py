@@ -3,6 +3,7 @@
 import logging
 
 from flask import current_app, request, url_for
+from flask_babel import force_locale
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr import callstate
@@ -87,7 +88,9 @@ def _send_by_text(call: Call, slug: str) -> str:
     base = current_app.config.get("PUBLIC_URL")
     path = url_for("public.rights_topic", slug=slug, lang=call.locale, _external=not base)
     link = str(base).rstrip("/") + path if base else path
-    body = f"{found.title}: {found.summary}\n{link}"
+    with force_locale(found.locale):
+        advice = rights.not_legal_advice_sms()
+    body = f"{found.title}: {found.summary}\n{advice}\n{link}"
     try:
         queue_text(e164=call.phone.e164, body=body)
     except (QueueUnavailable, messaging.SendError):

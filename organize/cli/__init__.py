@@ -122,15 +122,25 @@ def seed_rights() -> int:
             category=data["category"],
             position=position,
             reviewed_on=data.get("reviewed"),
+            reviewed_by=data.get("reviewed_by", ""),
             sources=list(data.get("sources", [])),
             texts=texts,
         )
     return len(files)
 
 
+def seed_national() -> int:
+    """The real national agencies and hotlines, every state's fallback (safe in production)."""
+    return _seed_places(_load("national.toml").get("resource", []))
+
+
 def seed_resources() -> int:
-    """Demo worker centers, legal aid and co-ops (fictional, 555-01xx numbers)."""
-    rows = _load("resources.toml").get("resource", [])
+    """Demo worker centers, legal aid and co-ops (fictional, 555-01xx numbers), and the
+    national agencies."""
+    return _seed_places(_load("resources.toml").get("resource", [])) + seed_national()
+
+
+def _seed_places(rows: list[dict[str, Any]]) -> int:
     for row in rows:
         resources.upsert(
             name=row["name"],
@@ -142,6 +152,8 @@ def seed_resources() -> int:
             description_en=row.get("description_en", ""),
             description_es=row.get("description_es", ""),
             texts=dict(row.get("texts", {})),
+            schedule=list(row.get("schedule", [])),
+            url=row.get("url", ""),
         )
     return len(rows)
 

@@ -19,6 +19,9 @@ class RightsTopic(Base):
     category: so.Mapped[str] = so.mapped_column(sa.String(30), index=True)
     position: so.Mapped[int] = so.mapped_column(default=0)
     reviewed_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    # Who reviewed it (a role or organization), entered by a person with the date: readers
+    # weigh "reviewed by a labor lawyer" and "by volunteers" differently.
+    reviewed_by: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
     sources: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
 
     translations: so.Mapped[list["RightsTranslation"]] = so.relationship(

@@ -19,23 +19,28 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
+
 SEED_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(SEED_DIR.parents[1]))  # run as a script from anywhere
 
 from organize.employers import INDUSTRIES as EMPLOYER_INDUSTRIES  # noqa: E402
+from organize.models.resources import RESOURCE_KINDS as MODEL_RESOURCE_KINDS  # noqa: E402
 from organize.models.reviews import FLAG_FIELDS, RATING_FIELDS  # noqa: E402
+from organize.outbound.segments import measure, plain_spelling  # noqa: E402
 from organize.rights import CATEGORIES as RIGHTS_CATEGORIES  # noqa: E402
 
 CATEGORIES = set(RIGHTS_CATEGORIES)
 INDUSTRIES = set(EMPLOYER_INDUSTRIES)
-RESOURCE_KINDS = {"worker-center", "legal-aid", "co-op", "union"}
+RESOURCE_KINDS = set(MODEL_RESOURCE_KINDS)
 REVIEW_STATUSES = {"approved", "pending"}
 LOCALES = ("en", "es")
 RATINGS = RATING_FIELDS
 REVIEW_FLAGS = FLAG_FIELDS
 
 SMS_MAX = 300
-BODY_WORDS = (150, 350)
+SMS_ADVICE, SMS_TAIL = 45, 45  # the appended lines' longest translations (es)
+BODY_WORDS = (150, 450)  # room for dated caveats and state pointers
 DISCLAIMER = {
     "en": "not legal advice",
     "es": "no es asesoría legal",
@@ -61,6 +66,9 @@ LANG_RE = re.compile(r"^[a-z]{2,3}$")
 # Fictional US numbers only: NXX-555-0100 .. 0199, in E.164.
 FICTIONAL_PHONE_RE = re.compile(r"^\+1[2-9]\d{2}55501\d{2}$")
 URL_RE = re.compile(r"^https://[^\s]+$")
+HHMM_RE = re.compile(r"\d\d:\d\d")
+# An agency's or a statute's own page: federal and state government sites.
+OFFICIAL_URL_RE = re.compile(r"^https://([a-z0-9-]+\.)*(gov|[a-z]{2}\.us)(/|$)")
 # Review texts must carry no personal data: no digits, e-mail or links.
 REVIEW_TEXT_FORBIDDEN = re.compile(r"[0-9@]|https?:|www\.", re.IGNORECASE)
 
@@ -104,6 +112,15 @@ def non_gsm7(text: str) -> str:
     return "".join(sorted({ch for ch in text if ch not in GSM7}))
 
 
+def fits_by_text(slug: str, locale: str, title: str, summary: str) -> bool:
+    """Whether the SMS topic reply fits three segments: "title: summary", the short
+    not-legal-advice line, a link on a 40-character site and "reply RIGHTS" (room for
+    each line's longest translation)."""
+    link = "https://" + "x" * 32 + f"/rights/{slug}?lang={locale}"
+    reply = f"{title}: {summary}\n{'x' * SMS_ADVICE}\n{link}\n{'x' * SMS_TAIL}"
+    return measure(plain_spelling(reply)).count <= 3
+
+
 def check_rights(report: Report) -> None:
     files = sorted((SEED_DIR / "rights").glob("*.toml"))
     if len(files) < 10:
@@ -113,7 +130,13 @@ def check_rights(report: Report) -> None:
         data = load(path, report)
         if data is None:
             continue
-        top = {"slug": str, "category": str, "reviewed": dt.date, "sources": list}
+        top = {
+            "slug": str,
+            "category": str,
+            "reviewed": dt.date,
+            "reviewed_by": str,
+            "sources": list,
+        }
         if not require(data, top, where, report):
             continue
         if data["slug"] != path.stem or not SLUG_RE.match(data["slug"]):
@@ -122,8 +145,13 @@ def check_rights(report: Report) -> None:
             report.problem(where, f"category {data['category']!r} not in {sorted(CATEGORIES)}")
         if isinstance(data["reviewed"], dt.datetime):
             report.problem(where, "reviewed must be a date, not a date-time")
+        if not data["reviewed_by"].strip():
+            report.problem(where, "reviewed_by must name who reviewed it (a role or organization)")
         if not data["sources"]:
             report.problem(where, "sources is empty")
+        elif not any(OFFICIAL_URL_RE.match(str(s.get("url", ""))) for s in data["sources"]
+                     if isinstance(s, dict)):  # fmt: skip
+            report.problem(where, "needs at least one official (.gov) source")
         for i, source in enumerate(data["sources"]):
             swhere = f"{where} sources[{i}]"
             if not isinstance(source, dict):
@@ -150,6 +178,8 @@ def check_rights(report: Report) -> None:
                 report.problem(lwhere, f"summary has non-GSM-7 characters: {bad!r}")
             elif bad:
                 report.note(lwhere, f"summary has non-GSM-7 characters: {bad!r}")
+            if not fits_by_text(data["slug"], locale, block["title"], summary):
+                report.problem(lwhere, "title, summary, advice line and link pass 3 SMS segments")
             if locale == "en" and not summary.isascii():
                 report.problem(lwhere, "English summary must be plain ASCII")
             words = len(block["body"].split())
@@ -289,12 +319,57 @@ def check_resources(report: Report) -> None:
                 report.problem(where, f"texts.{locale} needs a description and hours")
 
 
+def check_national(report: Report) -> None:
+    """Real agencies and hotlines: valid real numbers (never the fictional range), their own
+    https page, descriptions in every language, hours as data."""
+    data = load(SEED_DIR / "national.toml", report)
+    if data is None:
+        return
+    rows = data.get("resource", [])
+    if len(rows) < 6:
+        report.problem("national.toml", f"expected at least 6 national entries, found {len(rows)}")
+    keys: dict[str, type] = {"name": str, "kind": str, "phone": str, "region": str, "url": str}
+    keys |= {"description_en": str, "description_es": str, "languages": list}
+    for i, row in enumerate(rows):
+        where = f"national.toml resource[{i}]"
+        if not require(row, keys, where, report):
+            continue
+        if row["region"] != "national" or row["kind"] not in {"agency", "hotline"}:
+            report.problem(where, "national entries are region 'national', kind agency or hotline")
+        try:
+            number = phonenumbers.parse(row["phone"], None)
+            valid = phonenumbers.is_valid_number(number) and row["phone"].startswith("+")
+        except phonenumbers.NumberParseException:
+            valid = False
+        if not valid or FICTIONAL_PHONE_RE.match(row["phone"]):
+            report.problem(where, f"phone {row['phone']!r} must be a real number in E.164")
+        if not URL_RE.match(row["url"]):
+            report.problem(where, "url must be the organization's https page")
+        for entry in row.get("schedule", []):
+            always = entry.get("always") is True
+            days = entry.get("days")
+            if not always and not (
+                isinstance(days, list)
+                and len(days) == 2
+                and all(isinstance(d, int) and 0 <= d <= 6 for d in days)
+                and all(HHMM_RE.fullmatch(str(entry.get(k, ""))) for k in ("open", "close"))
+                and entry.get("tz") in {"local", "ET"}
+            ):
+                report.problem(where, f"schedule entry {entry!r}: days [first, last], HH:MM, tz")
+        texts = row.get("texts", {})
+        for locale in DRAFT_LOCALES:
+            block = texts.get(locale) if isinstance(texts, dict) else None
+            if not isinstance(block, dict) or not str(block.get("description", "")).strip():
+                report.problem(where, f"texts.{locale} needs a description")
+
+
 def main() -> int:
     report = Report()
     check_rights(report)
     employers = check_employers(report)
     check_reviews(report, employers)
     check_resources(report)
+    check_national(report)
     for line in report.notes:
         sys.stdout.write(f"note: {line}\n")
     for line in report.problems:

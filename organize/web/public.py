@@ -228,7 +228,9 @@ def rights_topic(slug: str) -> str:
     """One topic, its sources and when it was last reviewed."""
     topic = rights.topic(slug=slug, locale=current_locale()) or abort(404)
     body = rights.render_markdown(topic.body)
-    return render_template("rights/topic.html", topic=topic, body=body)
+    return render_template(
+        "rights/topic.html", topic=topic, body=body, not_legal_advice=rights.not_legal_advice()
+    )
 
 
 @bp.get("/transparency")
@@ -246,15 +248,18 @@ def privacy() -> str:
 
 @bp.get("/help-near-you")
 def help_near_you() -> str:
-    """Worker centers, legal aid and co-ops, filterable by state and kind."""
+    """Local help by state and kind, worker co-ops apart, national agencies for every state."""
     region = request.args.get("region", "")[:10]
+    region = region if region in resources.STATES else ""
     kind = request.args.get("kind", "")
     kind = kind if kind in resources.KIND_LABELS else ""
-    places = resources.find(region=region or None, kind=kind or None)
+    local = resources.find(region=region or None, kind=kind or None)
     return render_template(
         "help_near_you.html",
-        places=places,
-        regions=resources.regions(),
+        places=[p for p in local if p.kind != "co-op"],
+        coops=[p for p in local if p.kind == "co-op"],
+        national=resources.national() if kind in ("", "agency", "hotline") else [],
+        regions=resources.STATES,
         kinds=resources.KIND_LABELS,
         region=region,
         kind=kind,

@@ -25,7 +25,7 @@ def handle(turn: Turn) -> str:
     number, typed = turn.match.number, turn.match.folded.upper()
     if number is not None and 1 <= number <= len(regions):
         region = regions[number - 1]
-    elif typed in regions:
+    elif typed in regions or typed in resources.STATES:
         region = typed
     else:
         return start(turn)
@@ -33,5 +33,9 @@ def handle(turn: Turn) -> str:
     entries = []
     for place in resources.find(region=region):
         kind = _(resources.KIND_LABELS.get(place.kind, place.kind))
-        entries.append(f"{place.name} ({kind}) {place.phone} {place.hours_in(turn.locale)}")
+        line = f"{place.name} ({kind}) {place.phone_display()} {place.hours_in(turn.locale)}"
+        entries.append(line.rstrip())
+    if not entries:  # national agencies help in every state
+        entries.append(_("National help, in every state:"))
+        entries += [f"{p.name} {p.phone_display()}" for p in resources.national()]
     return "\n".join(entries) + "\n" + _("Reply MENU for options.")

@@ -48,4 +48,5 @@ def handle(turn: Turn) -> str:
         return _listing(turn, 0)
     state.advance(conversation, "topic")
     url = link("public.rights_topic", slug=topic.slug, lang=turn.locale)
-    return f"{topic.title}: {topic.summary}\n{url}\n" + _("Reply RIGHTS for all topics.")
+    advice = rights.not_legal_advice_sms()
+    return f"{topic.title}: {topic.summary}\n{advice}\n{url}\n" + _("Reply RIGHTS for all topics.")
