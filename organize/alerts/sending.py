@@ -10,6 +10,7 @@ the loop on PostgreSQL. The outbox backend (development, no Twilio) sends one at
 """
 
 import asyncio
+import contextvars
 import functools
 import logging
 from collections import deque
@@ -226,6 +227,19 @@ def _send_outbox(
     return recorded
 
 
+def _run_loop(make: Callable[[], Any]) -> Any:
+    """`asyncio.run(make())`; where this thread already runs an event loop (a caller that is
+    itself async, or a test process whose browser driver holds one), on a thread of its own with
+    this context (the app context travels with it) while this one waits."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(1, "organize-send") as pool:
+        return pool.submit(context.run, lambda: asyncio.run(make())).result()
+
+
 def send_claimed(ids: list[int]) -> dict[str, list[Outcome]]:
     """Send the claimed deliveries; returns outcomes by kind ("_retry" lists the ones to retry)."""
     work, done, claimed = claims.prepare(ids)
@@ -236,7 +250,7 @@ def send_claimed(ids: list[int]) -> dict[str, list[Outcome]]:
     check = functools.partial(claims.held, claims=claimed)
     if messaging.client() is not None:
         concurrency = max(1, int(config["SEND_CONCURRENCY"]))
-        recorded = asyncio.run(_send_async(work, done, concurrency, record, check))
+        recorded = _run_loop(functools.partial(_send_async, work, done, concurrency, record, check))
     else:
         recorded = _send_outbox(work, done, record, check)
     results: dict[str, list[Outcome]] = {}

@@ -15,7 +15,7 @@ import pytest
 
 from organize.alerts import fanout
 from organize.outbound import messaging
-from tests.alerts.conftest import add_subscribers, make_alert
+from tests.alerts.conftest import add_subscribers, make_alert, number
 from tests.faketwilio import FakeTwilio
 
 TO = "+17135550142"
@@ -110,3 +110,16 @@ def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_a_batch_sends_from_a_thread_that_already_runs_an_event_loop(sender, fake_twilio):
+    """A caller inside an event loop (an async caller; a test process whose browser driver holds
+    one) still sends: the batch's loop runs on a thread of its own, with the app context."""
+    add_subscribers(3)
+    alert = make_alert()
+
+    async def press_send() -> bool:
+        return fanout.send(alert=alert, actor=None)
+
+    assert asyncio.run(press_send())
+    assert sorted(m["to"] for m in fake_twilio.messages) == [number(i) for i in range(3)]
