@@ -239,6 +239,23 @@ def _observe_throttle(acquire: Callable[..., float]) -> Callable[..., float]:
     return wrapper
 
 
+def _observe_waits(reserve_each: Callable[..., list[float]]) -> Callable[..., list[float]]:
+    """The same for the send core's per-chunk reservation: one observation per send."""
+    if getattr(reserve_each, "__ops_timed__", False):
+        return reserve_each
+
+    @functools.wraps(reserve_each)
+    def wrapper(name: str, *args: Any, **kwargs: Any) -> list[float]:
+        waits = reserve_each(name, *args, **kwargs)
+        if name in BUCKETS:
+            for waited in waits:
+                THROTTLE_WAIT.labels(bucket=name).observe(waited)
+        return waits
+
+    wrapper.__ops_timed__ = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def install(
     app: Flask, *, classify: Callable[[str], Any] | None = None, intents: Iterable[str] = ()
 ) -> None:
@@ -255,3 +272,4 @@ def install(
     for module in (reviews, notices):
         module.redact = timed(module.redact, REDACTION_SECONDS)  # type: ignore[attr-defined]
     throttle.acquire = _observe_throttle(throttle.acquire)
+    throttle.reserve_each = _observe_waits(throttle.reserve_each)
