@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ivr.conftest import Caller
+from tests.ivr.conftest import caller, seeded  # the same phone caller and demo seed
 from tests.sms.conftest import Phone
 
 SEED = Path(__file__).resolve().parents[2] / "organize" / "seed"
@@ -38,17 +38,4 @@ def phone(phone_factory):
     return phone_factory("+17135550142")
 
 
-@pytest.fixture
-def caller(client):
-    return Caller(client)
-
-
-@pytest.fixture
-def seeded(app):
-    from organize.cli import seed_employers_and_reviews, seed_resources, seed_rights
-    from organize.extensions import db
-
-    seed_rights()
-    seed_resources()
-    seed_employers_and_reviews()
-    db.session.commit()
+__all__ = ["caller", "seeded"]
