@@ -103,11 +103,12 @@ def generate(count: int, seed: int = 19) -> tuple[list[dict[str, object]], list[
         employers.append(
             {"id": employer_id, "name": name, "slug": slug, "name_key": key[0],
              "city": city, "city_key": key[1], "region": "", "industry": "other",
-             "added_by": "import"}
+             "added_by": "import", "status": "approved"}
         )  # fmt: skip
         if rng.random() < 0.1:
             alias = f"{rng.choice(surnames)} {rng.choice(TRADES)}"
-            aliases.append({"employer_id": employer_id, "name": alias, "name_key": name_key(alias)})
+            aliases.append({"employer_id": employer_id, "name": alias, "name_key": name_key(alias),
+                            "listed": True})  # fmt: skip
     return employers, aliases
 
 
