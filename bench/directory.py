@@ -33,6 +33,7 @@ from bench._services import Database, child_env, free_port, stop  # noqa: E402
 from organize import create_app, directory  # noqa: E402
 from organize.extensions import db  # noqa: E402
 from organize.models import Base  # noqa: E402
+from organize.models.employers import PG_SEARCH_BACKFILL, PG_SEARCH_DDL  # noqa: E402
 from organize.plumbing.text import match_key, name_key, slugify  # noqa: E402
 
 KEYS = {
@@ -63,6 +64,8 @@ WORDS = (
     "Los Amigos|San Miguel|Santa Fe|Guadalupe|Jalisco|Oaxaca|Michoacan|Tres Hermanos"
 ).split("|")
 SUFFIXES = ("", "", "", " LLC", " Inc", " Co", " Services", " Group", " & Sons", " Express")
+SEARCH_INDEXES = ("ix_employer_search_key_trgm", "ix_employer_word_word_trgm")
+SEARCH_TRIGGERS = ("employer", "employer_alias")
 KNOWN = ("Sunrise Cleaning", "Houston")
 QUERIES = {  # what a worker types; the typo drops one letter of a name that exists
     "known name": "sunrise cleaning",
@@ -134,10 +137,16 @@ def build(main: Database, plain: Database, count: int) -> None:
         Base.metadata.create_all(conn)
         trgm = ("ix_employer_name_key_trgm", "ix_employer_city_key_trgm",
                 "ix_employer_alias_name_key_trgm")  # fmt: skip
-        for name in trgm:  # loading first and indexing after is much faster
+        for name in trgm + SEARCH_INDEXES:  # loading first and indexing after is much faster
             conn.exec_driver_sql(f"DROP INDEX {name}")
+        for trigger in SEARCH_TRIGGERS:  # the search key is filled in one statement after
+            conn.exec_driver_sql(f"ALTER TABLE {trigger} DISABLE TRIGGER ALL")
         copy_rows(conn, "employer", employers)
         copy_rows(conn, "employer_alias", aliases)
+        for statement in PG_SEARCH_BACKFILL:
+            conn.exec_driver_sql(statement)
+        for trigger in SEARCH_TRIGGERS:
+            conn.exec_driver_sql(f"ALTER TABLE {trigger} ENABLE TRIGGER ALL")
         conn.exec_driver_sql("SELECT setval('employer_id_seq', (SELECT max(id) FROM employer))")
     started = time.perf_counter()
     with engine.begin() as conn:
@@ -145,6 +154,9 @@ def build(main: Database, plain: Database, count: int) -> None:
             for index in table.indexes:
                 if index.name in trgm:
                     index.create(conn)
+        for statement in PG_SEARCH_DDL:  # the search key's and word list's indexes
+            if statement.startswith("CREATE INDEX"):
+                conn.exec_driver_sql(statement)
     print(f"trigram indexes built in {time.perf_counter() - started:.1f} s")
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
@@ -154,7 +166,7 @@ def build(main: Database, plain: Database, count: int) -> None:
         conn.execute(sa.text(f'CREATE DATABASE "{plain.name}" TEMPLATE "{main.name}"'))
     plain_engine = sa.create_engine(plain.url)
     with plain_engine.begin() as conn:
-        for name in trgm:
+        for name in trgm + SEARCH_INDEXES:
             conn.exec_driver_sql(f"DROP INDEX {name}")
     plain_engine.dispose()
 

@@ -2,12 +2,14 @@
 
 Every word of the query must appear in the employer's name, one of its aliases or its city (all
 compared as `match_key`s: case, accents and confusable letters folded, as dedup folds them).
-PostgreSQL finds them through pg_trgm GIN indexes, SQLite through its FTS5 trigram table (or a
-scan where the linked SQLite lacks it). Results rank exact name, then prefix, then trigram
-similarity, then visible reviews. When the words find fewer than `FUZZY_BELOW` employers, the
-closest names follow: every word must be in the name or city or close to one of its words
-(`WORD_SIMILARITY`), so "sunrise cleanig" still finds Sunrise Cleaning while random letters
-find nothing.
+PostgreSQL finds them in one GIN index scan of `employer_search` (name, aliases and city in one
+key), SQLite through its FTS5 trigram table (or a scan where the linked SQLite lacks it). Results
+rank exact name, then prefix, then trigram similarity, then visible reviews. When the words find
+fewer than `FUZZY_BELOW` employers, the closest names follow: every word must be in the name or
+city or close to one of its words (`WORD_SIMILARITY`), so "sunrise cleanig" still finds Sunrise
+Cleaning while random letters find nothing. PostgreSQL looks each word up among the directory's
+distinct words (`employer_word`) and searches for the close ones; SQLite compares the words of
+the names that share a trigram with the query.
 """
 
 import re
@@ -20,7 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from organize.extensions import db
 from organize.models import Employer, EmployerAlias, Review
-from organize.models.employers import FTS_TABLE
+from organize.models.employers import FTS_TABLE, SEARCH_TABLE, WORD_TABLE
 from organize.plumbing.text import name_key
 
 _NOT_ALNUM = re.compile(r"[\W_]+")  # pg_trgm splits words on anything not alphanumeric
@@ -30,6 +32,11 @@ FUZZY_MAX = 50  # nearest names considered at most
 WORD_SIMILARITY = 0.38  # a word's trigram similarity to a name's word: one typo passes, noise fails
 MIN_FTS_WORD = 3  # FTS5's trigram tokenizer cannot match shorter substrings
 MAX_CANDIDATES = 2_000  # matches ranked at most (plus every exact and prefix match)
+CLOSE_WORDS = 8  # the directory's words tried in place of each query word, at most
+
+# PostgreSQL's search structures (made by triggers, not mapped: see organize/models/employers.py)
+_SEARCH = sa.table(SEARCH_TABLE, sa.column("employer_id", sa.Integer), sa.column("key", sa.Text))
+_WORDS = sa.table(WORD_TABLE, sa.column("word", sa.Text))
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,9 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _contains(column: so.InstrumentedAttribute[str], word: str) -> sa.ColumnElement[bool]:
+def _contains(
+    column: sa.ColumnElement[str] | so.InstrumentedAttribute[str], word: str
+) -> sa.ColumnElement[bool]:
     return column.like(f"%{_escape_like(word)}%", escape="\\")
 
 
@@ -124,6 +133,8 @@ def _word_matches(
     words: list[str], dialect: str, fts: bool
 ) -> sa.Select[int] | sa.CompoundSelect[int]:
     """Ids of employers where every word is in the name, an alias or the city."""
+    if dialect == "postgresql":
+        return _keyed([[w] for w in words])
     if dialect == "sqlite" and fts and any(len(w) >= MIN_FTS_WORD for w in words):
         long_words = [w for w in words if len(w) >= MIN_FTS_WORD]
         ids = _fts_ids(" AND ".join(_fts_phrase(w) for w in long_words))
@@ -131,10 +142,9 @@ def _word_matches(
         if not short:
             return ids
         return sa.select(Employer.id).where(Employer.id.in_(ids), *(_one_word(w) for w in short))
-    # PostgreSQL (and SQLite without FTS5): every word in the name or the city, which the
-    # planner answers with one BitmapAnd of BitmapOrs over the two GIN indexes; or, for an
-    # employer known by another name, an alias holding one of the words (the aliases' GIN
-    # index) whose employer then holds every word across alias, name and city.
+    # SQLite without FTS5: every word in the name or the city; or, for an employer known by
+    # another name, an alias holding one of the words whose employer then holds every word
+    # across alias, name and city.
     by_name = sa.select(Employer.id).where(
         *(sa.or_(_contains(Employer.name_key, w), _contains(Employer.city_key, w)) for w in words)
     )
@@ -154,6 +164,32 @@ def _word_matches(
         )
     )
     return sa.union_all(by_name, by_alias)  # duplicates are harmless; LIMIT can stop early
+
+
+def _keyed(alternatives: list[list[str]]) -> sa.Select[int]:
+    """PostgreSQL: ids of employers whose search key holds, for every query word, the word or
+    one of its alternatives — all the conditions in one scan of the key's GIN index."""
+    return sa.select(_SEARCH.c.employer_id).where(
+        *(sa.or_(*(_contains(_SEARCH.c.key, w) for w in alts)) for alts in alternatives)
+    )
+
+
+def _close_words(words: list[str]) -> list[list[str]]:
+    """PostgreSQL: each word with the directory's words close to it (`%>`: word similarity at
+    least `WORD_SIMILARITY`), closest first — one round trip over a few thousand words."""
+    per_word = [
+        sa.select(sa.literal(i).label("i"), _WORDS.c.word)
+        .where(_WORDS.c.word.op("%>", return_type=sa.Boolean)(w), _WORDS.c.word != w)
+        .order_by(sa.func.word_similarity(w, _WORDS.c.word).desc(), _WORDS.c.word)
+        .limit(CLOSE_WORDS)
+        .subquery()
+        .select()
+        for i, w in enumerate(words)
+    ]
+    alternatives = [[w] for w in words]
+    for i, word in db.session.execute(sa.union_all(*per_word)):
+        alternatives[i].append(word)
+    return alternatives
 
 
 def _starts(key: str) -> sa.CompoundSelect[int]:
@@ -245,15 +281,9 @@ def _candidates(key: str, words: list[str], dialect: str, fts: bool) -> list[int
     return sorted(set(ids))
 
 
-def _near_word(
-    column: so.InstrumentedAttribute[str], word: str, dialect: str
-) -> sa.ColumnElement[bool]:
-    """The word is in the column, or a word of the column is close to it (word similarity)."""
-    near: sa.ColumnElement[bool]
-    if dialect == "postgresql":  # `%>` is indexable: word_similarity >= its threshold
-        near = column.op("%>", return_type=sa.Boolean)(word)
-    else:
-        near = sa.func.word_similarity(word, column) >= WORD_SIMILARITY
+def _near_word(column: so.InstrumentedAttribute[str], word: str) -> sa.ColumnElement[bool]:
+    """SQLite: the word is in the column, or a word of the column is close to it."""
+    near = sa.func.word_similarity(word, column) >= WORD_SIMILARITY
     return sa.or_(_contains(column, word), near)
 
 
@@ -261,25 +291,13 @@ def _nearest(key: str, words: list[str], dialect: str, fts: bool, now: datetime)
     """Typo tolerance: employers where every word is in, or close to a word of, the name or
     city (or an alias), most similar names first. Each word must pass on its own, which keeps
     the index's candidates few and random letters out."""
-    by_name = sa.select(Employer.id).where(
-        *(
-            sa.or_(
-                _near_word(Employer.name_key, w, dialect), _near_word(Employer.city_key, w, dialect)
-            )
-            for w in words
-        )
-    )
-    by_alias = sa.select(EmployerAlias.employer_id).where(
-        *(_near_word(EmployerAlias.name_key, w, dialect) for w in words)
-    )
-    if dialect == "sqlite" and fts:  # narrowed to rows sharing a trigram with the query
-        grams = sorted({w[i : i + 3] for w in words for i in range(len(w) - 2)})
-        if not grams:
-            return []
-        shared = _fts_ids("(" + " OR ".join(_fts_phrase(g) for g in grams) + ")")
-        by_name = by_name.where(Employer.id.in_(shared))
-        by_alias = by_alias.where(EmployerAlias.employer_id.in_(shared))
-    ids = list(db.session.scalars(sa.union_all(by_name, by_alias).limit(MAX_CANDIDATES)))
+    if dialect == "postgresql":
+        alternatives = _close_words(words)
+        if all(len(alts) == 1 for alts in alternatives):
+            return []  # no word has a close one, and the words themselves found nothing
+        ids = list(db.session.scalars(_keyed(alternatives).limit(MAX_CANDIDATES)))
+    else:
+        ids = _nearest_ids(words, fts)
     if not ids:
         return []
     score = sa.func.greatest if dialect == "postgresql" else sa.func.max
@@ -297,6 +315,25 @@ def _nearest(key: str, words: list[str], dialect: str, fts: bool, now: datetime)
         .limit(FUZZY_MAX)
     )
     return [Hit(employer, count) for employer, count in db.session.execute(stmt)]
+
+
+def _nearest_ids(words: list[str], fts: bool) -> list[int]:
+    """SQLite: ids of employers where every word is in, or close to a word of, the name, an
+    alias or the city (narrowed by FTS5, where it exists, to rows sharing a trigram)."""
+    by_name = sa.select(Employer.id).where(
+        *(sa.or_(_near_word(Employer.name_key, w), _near_word(Employer.city_key, w)) for w in words)
+    )
+    by_alias = sa.select(EmployerAlias.employer_id).where(
+        *(_near_word(EmployerAlias.name_key, w) for w in words)
+    )
+    if fts:  # narrowed to rows sharing a trigram with the query
+        grams = sorted({w[i : i + 3] for w in words for i in range(len(w) - 2)})
+        if not grams:
+            return []
+        shared = _fts_ids("(" + " OR ".join(_fts_phrase(g) for g in grams) + ")")
+        by_name = by_name.where(Employer.id.in_(shared))
+        by_alias = by_alias.where(EmployerAlias.employer_id.in_(shared))
+    return list(db.session.scalars(sa.union_all(by_name, by_alias).limit(MAX_CANDIDATES)))
 
 
 def _prepare(conn: sa.Connection) -> bool:

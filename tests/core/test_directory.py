@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from organize import directory, employers
 from organize.extensions import db
+from organize.plumbing.text import name_key
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import make_employer, make_review
 
@@ -127,11 +128,43 @@ def test_the_index_answers_the_words(app):
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # an empty table would scan
         plan = "\n".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN {sql}"))
-        assert "ix_employer_name_key_trgm" in plan
-        assert "ix_employer_city_key_trgm" in plan
+        assert "ix_employer_search_key_trgm" in plan
     else:
         plan = "\n".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
         assert "VIRTUAL TABLE INDEX" in plan
+
+
+def test_typo_words_are_looked_up_in_the_word_list(app):
+    """PostgreSQL: a misspelt word is looked up among the directory's words (bench/directory.py
+    shows it on their index at scale: a small table is scanned)."""
+    if db.session.connection().dialect.name != "postgresql":
+        pytest.skip("the word list is PostgreSQL's (SQLite narrows through FTS5)")
+    make_employer("Sunrise Cleaning", "Houston")
+    conn = db.session.connection()
+    directory._prepare(conn)
+    # (keys fold i to l, as dedup does; other tests' words stay in the list, which only grows)
+    sunrise, cleaning, noise = directory._close_words(["sunrlse", "cleanlg", "xqzvkwpjd"])
+    assert sunrise[0] == "sunrlse"
+    assert "sunrlse" not in sunrise[1:]
+    assert cleaning[:2] == ["cleanlg", "cleanlng"]  # the closest word first
+    assert noise == ["xqzvkwpjd"]
+
+
+def test_search_follows_renames_and_aliases(backend):
+    """The search structures (PostgreSQL's key and word list, SQLite's FTS5 table) are kept
+    by triggers: a rename, a new alias and a removed alias show in the next search."""
+    employer = make_employer("Sunrise Cleaning", "Houston")
+    employers.add_alias(employer=employer, name="Amanecer Limpieza")
+    db.session.commit()
+    assert names("amanecer") == ["Sunrise Cleaning"]
+    assert names("amanecr limpieza") == ["Sunrise Cleaning"]  # a typo of the alias
+    employer.name, employer.name_key = "Daybreak Cleaning", name_key("Daybreak Cleaning")
+    db.session.commit()
+    assert names("daybreak") == ["Daybreak Cleaning"]
+    assert names("sunrise cleaning") == []
+    db.session.delete(employer.aliases[0])
+    db.session.commit()
+    assert names("amanecer") == []
 
 
 def test_directory_page_shows_counts_only_where_k_allows(client, app):
