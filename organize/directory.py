@@ -31,7 +31,8 @@ FUZZY_BELOW = 3  # fewer exact matches than this: add the nearest names
 FUZZY_MAX = 50  # nearest names considered at most
 WORD_SIMILARITY = 0.38  # a word's trigram similarity to a name's word: one typo passes, noise fails
 MIN_FTS_WORD = 3  # FTS5's trigram tokenizer cannot match shorter substrings
-MAX_CANDIDATES = 2_000  # matches ranked at most (plus every exact and prefix match)
+MAX_CANDIDATES = 1_000  # matches ranked at most (plus every exact and prefix match): a
+# broad query (a city, a trade) ranks a sample; ranking reads each candidate row
 CLOSE_WORDS = 8  # the directory's words tried in place of each query word, at most
 
 # PostgreSQL's search structures (made by triggers, not mapped: see organize/models/employers.py)
