@@ -10,8 +10,10 @@ For each W it measures:
   requests in flight on one session, straight to a fresh fake — what this machine can push with
   the HTTP client the send core is built on. The old ceiling (SEND_CONCURRENCY threads on
   `requests` sessions per process) is measured once per W on `--reference-count` messages and
-  printed for reference. The fake's CPU per request and its share of a core during the ceiling
-  are printed too: the fake must not be what limits it;
+  printed for reference, and so is twilio's own async client posting the same messages with
+  nothing else (no claim, opt-out check, decryption or bookkeeping): the floor any send core
+  built on it pays, and the pipeline's ratio to it. The fake's CPU per request and its share
+  of a core during the ceiling are printed too: the fake must not be what limits it;
 - the pipeline: W `flask --app wsgi rq worker --with-scheduler` processes (organize.outbound.worker)
   with SEND_RATE=0, from pressing send (`fanout.send`) to the alert's status "sent". The
   fake's record must show exactly one message per subscriber; the peak RSS (VmHWM) of every
@@ -316,6 +318,8 @@ def post(client: str, url: str, count: int, concurrency: int, offset: int) -> No
 
     if client == "aiohttp":
         asyncio.run(_post_aiohttp(url, endpoint, indexes, concurrency, form))
+    elif client == "twilio":
+        asyncio.run(_post_twilio(url, indexes, concurrency, form))
     else:
         _post_requests(url, endpoint, indexes, concurrency, form)
     print(f"{time.time():.6f}", flush=True)
@@ -350,6 +354,39 @@ async def _post_aiohttp(
                     answer.raise_for_status()
 
         await asyncio.gather(*(run() for _ in range(concurrency)))
+
+
+async def _post_twilio(
+    url: str, indexes: Iterator[int], concurrency: int, form: Callable[[int], dict[str, str]]
+) -> None:
+    """twilio's `Client` on the send core's async HTTP client, and nothing else: no claim, no
+    opt-out check, no decryption, no bookkeeping. The most any sender built on it can do."""
+    from twilio.rest import Client
+
+    from organize.outbound.messaging import RedirectingAsyncHttpClient
+
+    http = RedirectingAsyncHttpClient(url, 30.0, concurrency)
+    client = Client(ACCOUNT, TOKEN, http_client=http)
+
+    async def connect() -> None:
+        async with http.own.get(f"{url}/_fake/connect") as answer:
+            await answer.read()
+
+    try:
+        await asyncio.gather(*(connect() for _ in range(concurrency)))
+        print("ready", flush=True)
+        sys.stdin.readline()
+
+        async def run() -> None:
+            for i in indexes:
+                message = form(i)
+                await client.messages.create_async(
+                    to=message["To"], from_=message["From"], body=message["Body"]
+                )
+
+        await asyncio.gather(*(run() for _ in range(concurrency)))
+    finally:
+        await http.close()
 
 
 def _post_requests(
@@ -392,6 +429,7 @@ class Result:
     run: Run
     ceiling: float  # aiohttp, the mean of before and after
     reference: float  # requests threads, for comparison with earlier figures
+    twilio: float  # twilio's async client alone: the floor any send core on it pays
     fake: Ceiling  # the fake's load during the aiohttp ceiling (the after run)
 
 
@@ -412,16 +450,20 @@ def throughput(bench: Bench, args: argparse.Namespace) -> list[Result]:
             )
 
         reference = ceiling("requests", min(args.subscribers, args.reference_count))
+        twilio = ceiling("twilio", min(args.subscribers, args.reference_count))
         # Before and after: the mean is fair to the pipeline run between them if load drifts.
         before = ceiling("aiohttp", args.subscribers)
         with FakeProcess(threads=args.fake_threads) as fake:
             run = bench.send(fake=fake, workers=workers, rate=0, expected=args.subscribers)
         after = ceiling("aiohttp", args.subscribers)
-        results.append(Result(run, (before.rate + after.rate) / 2, reference.rate, after))
+        results.append(
+            Result(run, (before.rate + after.rate) / 2, reference.rate, twilio.rate, after)
+        )
         print(
             f"W={workers}: pipeline {run.rate:,.0f} msgs/s ({run.sent:,} in {run.seconds:.1f} s),"
             f" aiohttp ceiling {before.rate:,.0f} before and {after.rate:,.0f} after,"
-            f" requests ceiling {reference.rate:,.0f}; the fake {after.fake_ms:.3f} ms CPU a"
+            f" requests ceiling {reference.rate:,.0f}, twilio's async client alone"
+            f" {twilio.rate:,.0f}; the fake {after.fake_ms:.3f} ms CPU a"
             f" request, {after.fake_busy:.0%} of a core busy at the ceiling {run.note}",
             flush=True,
         )
@@ -463,16 +505,17 @@ def report(args: argparse.Namespace, results: list[Result]) -> None:
     print(f"\n{args.subscribers:,} subscribers; {setting_line(args, '0')}\n")
     print(
         "| W | msgs/s | aiohttp ceiling msgs/s | ratio | requests ceiling msgs/s"
-        " | peak worker RSS MB | exactly-once |"
+        " | twilio async client alone msgs/s (pipeline / it) | peak worker RSS MB | exactly-once |"
     )
-    print("|--:|--:|--:|--:|--:|--:|:--|")
+    print("|--:|--:|--:|--:|--:|--:|--:|:--|")
     for r in results:
         ratio = r.run.rate / r.ceiling if r.ceiling else 0.0
         rss = f"{r.run.peak_process_mb:.0f} (all its processes, PSS: {r.run.peak_total_mb:.0f})"
         once = "yes" if r.run.exactly_once else "no"
         print(
             f"| {r.run.workers} | {r.run.rate:,.0f} | {r.ceiling:,.0f} | {ratio:.2f}"
-            f" | {r.reference:,.0f} | {rss} | {once} |"
+            f" | {r.reference:,.0f} | {r.twilio:,.0f} ({r.run.rate / r.twilio:.2f})"
+            f" | {rss} | {once} |"
         )
     print()
     for r in results:
