@@ -191,3 +191,15 @@ def test_directory_page_links_pages(client, app):
     assert second.count("Acme Cleaning") == 5
     assert 'rel="prev"' in second
     assert client.get("/employers?page=x").status_code == 200
+
+
+def test_a_broad_query_ranks_a_sample_but_never_loses_the_name(backend, monkeypatch):
+    """Past `MAX_CANDIDATES` matches only a sample is ranked, plus every exact and prefix
+    match: "houston" still puts the employer named Houston first."""
+    monkeypatch.setattr(directory, "MAX_CANDIDATES", 5)
+    for n in range(12):
+        make_employer(f"Acme Cleaning {n}", "Houston")
+    make_employer("Houston Hotel", "Dallas")  # added last: outside the first matches found
+    hits = directory.search(query="houston").hits
+    assert hits[0].employer.name == "Houston Hotel"
+    assert len(hits) == 6  # the sample of five, and the prefix match
