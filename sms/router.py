@@ -2,8 +2,9 @@
 
 Order of precedence: opt-out words (always, even mid-conversation) → MORE (paged text) →
 global keywords (HELP, MENU, RIGHTS …) → an RSVP "1" to a live alert (`_answers_rsvp`) → the
-conversation in progress → YES for a pending sign-up → a main-menu number → the main menu for
-anything not understood. Past the number's reply budget nothing is answered but STOP, START and
+conversation in progress → YES for a pending sign-up → a main-menu number → a reply to a recent
+alert (into the organizers' inbox, `organize.campaign.inbox`) → the main menu for anything not
+understood. Past the number's reply budget nothing is answered but STOP, START and
 HELP (`budgets`).
 
 The RSVP rule: a "1" answers the newest thing the number received. When that is a live RSVP
@@ -22,6 +23,7 @@ from flask_babel import gettext as _
 
 from organize import privacy, subscribers
 from organize.alerts import deliveries
+from organize.campaign import inbox
 from organize.outbound.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
 from sms import budgets, state
 from sms.flows import alerts, forget, menu, near, notice, review, rights
@@ -100,6 +102,11 @@ def _dispatch(turn: Turn) -> str:
     number = turn.match.number
     if number in MENU_STARTS:
         return MENU_STARTS[number](turn)
+    if intent is None and inbox.receive(
+        phone_hash=turn.phone.hash, body=turn.body, locale=turn.locale
+    ):
+        turn.told = True  # their words reach the inbox redacted; the provider blanks its copy
+        return _("Thank you. An organizer will read your message and may answer here.")
     return menu.main_menu(turn, not_understood=bool(turn.match.folded))
 
 
