@@ -8,7 +8,8 @@ organizer before anyone sees them; a verified notice can become an alert draft i
 from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
-from flask_babel import force_locale, format_date, format_time
+from babel.dates import format_time
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 
 from organize import audit, employers
@@ -152,7 +153,7 @@ def when(notice: ActionNotice, *, words: bool = True) -> str:
     if notice.when_date is not None:
         day = format_date(notice.when_date, "full")
         parts.append(
-            f"{day}, {format_time(notice.when_time, 'short', rezone=False)}"
+            f"{day}, {format_time(notice.when_time, 'short', locale=get_locale())}"
             if notice.when_time
             else day
         )

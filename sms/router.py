@@ -1,10 +1,10 @@
 """Decide what an inbound text means and answer it.
 
 Order of precedence: opt-out words (always, even mid-conversation) → MORE (paged text) →
-global keywords (HELP, MENU, RIGHTS …) → an RSVP "1" to a live alert (`_answers_rsvp`) → the
-conversation in progress → YES for a pending sign-up → a main-menu number → a reply to a recent
-alert (into the organizers' inbox, `organize.campaign.inbox`) → the main menu for anything not
-understood. Past the number's reply budget nothing is answered but STOP, START and
+global keywords (HELP, MENU, RIGHTS …) → an RSVP "1" to a live alert (`_answers_rsvp`) → any
+other text that is no keyword, answering an alert newer than the conversation's last step (into
+the organizers' reply inbox, `organize.campaign.inbox`) → the conversation in progress → YES for
+a pending sign-up → a main-menu number → the main menu for anything not understood. Past the number's reply budget nothing is answered but STOP, START and
 HELP (`budgets`).
 
 The RSVP rule: a "1" answers the newest thing the number received. When that is a live RSVP
@@ -93,6 +93,11 @@ def _dispatch(turn: Turn) -> str:
         return GLOBAL[intent](turn)
     if _answers_rsvp(turn):
         return _("Thank you, we counted you in. See you there!")
+    if intent is None and inbox.receive(
+        phone_hash=turn.phone.hash, body=turn.body, locale=turn.locale, after=_last_activity(turn)
+    ):  # a reply to an alert newer than any open question: same rule as the RSVP's
+        turn.told = True  # their words reach the inbox redacted; the provider blanks its copy
+        return _("Thank you. An organizer will read your message and may answer here.")
     if conversation is not None and conversation.flow in FLOWS:
         return FLOWS[conversation.flow](turn)
     if intent == "yes":
@@ -102,11 +107,6 @@ def _dispatch(turn: Turn) -> str:
     number = turn.match.number
     if number in MENU_STARTS:
         return MENU_STARTS[number](turn)
-    if intent is None and inbox.receive(
-        phone_hash=turn.phone.hash, body=turn.body, locale=turn.locale
-    ):
-        turn.told = True  # their words reach the inbox redacted; the provider blanks its copy
-        return _("Thank you. An organizer will read your message and may answer here.")
     return menu.main_menu(turn, not_understood=bool(turn.match.folded))
 
 

@@ -51,9 +51,13 @@ def _latest_alert_sent(subscriber_id: int, since: datetime) -> int | None:
     )
 
 
-def receive(*, phone_hash: str, body: str, locale: str) -> InboxThread | None:
+def receive(
+    *, phone_hash: str, body: str, locale: str, after: datetime | None = None
+) -> InboxThread | None:
     """File a text that is no keyword, if it answers an alert sent within
-    `INBOX_REPLY_WINDOW_HOURS` (or continues a thread as recent). None: not a reply."""
+    `INBOX_REPLY_WINDOW_HOURS` (or continues a thread as recent) and after `after` (the
+    number's last conversation step: the newest thing it received is what it answers, as
+    for an RSVP). None: not a reply."""
     text = clean(body)
     subscriber = db.session.scalar(
         sa.select(Subscriber).where(
@@ -63,7 +67,7 @@ def receive(*, phone_hash: str, body: str, locale: str) -> InboxThread | None:
     if not text or subscriber is None:
         return None
     now = datetime.now(UTC)
-    since = now - _window()
+    since = max(now - _window(), after) if after is not None else now - _window()
     alert_id = _latest_alert_sent(subscriber.id, since)
     thread = db.session.scalar(
         sa.select(InboxThread)
