@@ -26,7 +26,9 @@ def test_the_employer_recorded_as_si_can_be_fixed_before_verifying(client):
     notice = _reported(client)
     assert notice.employer_name == "SI"
     form = client.get(f"/organizer/notices/{notice.id}/edit").get_data(as_text=True)
-    assert 'value="SI"' in form and 'type="date"' in form and 'type="time"' in form
+    assert 'value="SI"' in form
+    assert 'type="date"' in form
+    assert 'type="time"' in form
     response = client.post(
         f"/organizer/notices/{notice.id}/edit",
         data={**_fields(notice), "employer_name": "Golden Wok"},
@@ -42,7 +44,8 @@ def test_what_an_organizer_types_is_redacted_too(client):
     notice = _reported(client)
     data = {**_fields(notice), "what": "Huelga, llamen a Rosa Martinez al 713-555-0144"}
     client.post(f"/organizer/notices/{notice.id}/edit", data=data)
-    assert "0144" not in dump_database() and "Martinez" not in dump_database()
+    assert "0144" not in dump_database()
+    assert "Martinez" not in dump_database()
 
 
 def test_a_date_picked_is_published_with_the_notice(client):
@@ -53,7 +56,8 @@ def test_a_date_picked_is_published_with_the_notice(client):
     assert db.session.get(ActionNotice, notice.id).when_date == date(2026, 12, 4)
     client.post(f"/organizer/notices/{notice.id}", data={"action": "verify"})
     page = " ".join(visible_text(client.get("/actions?lang=en").get_data(as_text=True)).split())
-    assert "Friday, December 4, 2026" in page and "6:00" in page
+    assert "Friday, December 4, 2026" in page
+    assert "6:00" in page
     spanish = visible_text(client.get("/actions?lang=es").get_data(as_text=True))
     assert "viernes, 4 de diciembre de 2026" in spanish
     # The one-click draft carries the date in English too (the worker's words stay Spanish).
