@@ -54,17 +54,18 @@ def breakdown(*, alert_id: int, rate: float, now: datetime | None = None) -> Bre
     """One grouped query over the alert's deliveries. The estimate is the segments still to
     send over `rate` (segments per second; 0 means unthrottled, so no estimate)."""
     now = now or datetime.now(UTC)
+    later = sa.func.coalesce(Delivery.not_before > now, False).label("later")
     rows = db.session.execute(
         sa.select(
             Delivery.status,
             Delivery.error_code,
-            Delivery.not_before > now,
+            later,
             sa.func.count(),
             sa.func.sum(Delivery.segments),
             sa.func.max(Delivery.not_before),
         )
         .where(Delivery.alert_id == alert_id)
-        .group_by(Delivery.status, Delivery.error_code, Delivery.not_before > now)
+        .group_by(Delivery.status, Delivery.error_code, later)
     ).all()
     found = Breakdown()
     segments_left = 0

@@ -106,7 +106,7 @@ def test_each_language_preview_is_what_its_speakers_get(sender):
 
 
 def test_breakdown_estimate_and_chart(sender):
-    add_subscribers(6)
+    people = add_subscribers(6)
     alert = Alert(status="sending", translations=[])
     db.session.add(alert)
     db.session.flush()
@@ -119,11 +119,11 @@ def test_breakdown_estimate_and_chart(sender):
         ("queued", None, now + timedelta(hours=9), None),
         ("queued", None, None, None),
     ]
-    for subscriber_id, (status, code, not_before, sent_at) in enumerate(rows, start=1):
+    for person, (status, code, not_before, sent_at) in zip(people, rows, strict=True):
         db.session.add(
             Delivery(
                 alert_id=alert.id,
-                subscriber_id=subscriber_id,
+                subscriber_id=person.id,
                 status=status,
                 error_code=code,
                 not_before=not_before,
