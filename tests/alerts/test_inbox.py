@@ -141,3 +141,12 @@ def test_conversations_expire_with_the_retention_sweep(sender, fake_twilio):
     db.session.commit()
     assert retention.sweep()["inbox"] == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(InboxMessage)) == 0
+
+
+def test_a_conversation_started_after_the_alert_keeps_its_answers(sender, fake_twilio):
+    phone = _joined(sender)
+    _alert_goes_out()
+    phone.send("RESEÑA")  # a flow begun after the alert: its answers are no replies
+    reply = phone.send("Panadería La Esperanza")
+    assert "organizador" not in reply
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(InboxThread)) == 0
