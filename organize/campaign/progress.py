@@ -69,8 +69,8 @@ def breakdown(*, alert_id: int, rate: float, now: datetime | None = None) -> Bre
     ).all()
     found = Breakdown()
     segments_left = 0
-    for status, code, later, count, segments, until in rows:
-        if status in {"queued", "sending"} and later:
+    for status, code, held, count, segments, until in rows:
+        if status in {"queued", "sending"} and held:
             found.held += count
             found.held_until = max(filter(None, [found.held_until, until]), default=None)
         elif status in {"queued", "sending"}:
