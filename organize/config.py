@@ -107,6 +107,10 @@ def defaults(production: bool) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Operations (organize/ops): retention, metrics, error tracking.
         "DELIVERY_RETENTION_DAYS": 30,
+        # The organizer's campaign loop (organize/campaign): reply inbox and scheduling.
+        "INBOX_RETENTION_DAYS": 30,  # a conversation is deleted this long after its last text
+        "INBOX_REPLY_WINDOW_HOURS": 72,  # a text this soon after an alert is a reply to it
+        "ORG_TIMEZONE": "America/Chicago",  # where "send at" is entered and shown
         "METRICS_TOKEN": None,
         "SENTRY_DSN": None,
     }
@@ -156,6 +160,9 @@ ENV_TYPES: dict[str, type] = {
     "ENABLE_SIMULATOR": bool,
     "MAX_CONTENT_LENGTH": int,
     "DELIVERY_RETENTION_DAYS": int,
+    "INBOX_RETENTION_DAYS": int,
+    "INBOX_REPLY_WINDOW_HOURS": int,
+    "ORG_TIMEZONE": str,
     "METRICS_TOKEN": str,
     "SENTRY_DSN": str,
     "SECRET_KEY": str,

@@ -5,10 +5,11 @@ worker-added employer's: contact details and IDs go, a family's name stays), ver
 organizer before anyone sees them; a verified notice can become an alert draft in one click.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from babel.dates import format_time
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 
 from organize import audit, employers
@@ -103,6 +104,64 @@ def decide(*, notice: ActionNotice, actor: Organizer, verify: bool) -> None:
     db.session.flush()
 
 
+def edit(
+    *,
+    notice: ActionNotice,
+    actor: Organizer,
+    what: str,
+    employer_name: str,
+    place: str,
+    when_text: str,
+    when_date: date | None,
+    when_time: time | None,
+) -> None:
+    """Correct a notice before verifying it (an employer recorded as "SI", a "mañana" with no
+    date). What the organizer types is redacted like the report was; the audit says which
+    fields changed, never their text."""
+    if notice.status != "pending":
+        raise NoticeError(N_("Only a notice waiting for verification can be edited."))
+    what = clean(what)
+    if not what:
+        raise NoticeError(N_("Tell us what is happening."))
+    if len(what) > MAX_WHAT:
+        raise NoticeError(N_("Please keep it under 1,000 characters."))
+    new = {
+        "what": redact(what, notice.locale).text,
+        "place": redact(clean(place)[:300], notice.locale).text,
+        "when_text": redact(clean(when_text)[:200], notice.locale).text,
+        "employer_name": employers.redact_field(employer_name, locale=notice.locale)[:200],
+        "when_date": when_date,
+        "when_time": when_time,
+    }
+    changed = sorted(name for name, value in new.items() if getattr(notice, name) != value)
+    for name, value in new.items():
+        setattr(notice, name, value)
+    audit.record(
+        actor=actor,
+        action="notice.edit",
+        target_type="notice",
+        target_id=notice.id,
+        detail={"fields": changed},
+    )
+    db.session.flush()
+
+
+def when(notice: ActionNotice, *, words: bool = True) -> str:
+    """When it happens, in the current locale: the organizer's date (and time) when set,
+    then the reporter's own words ("Friday, December 4, 2026, 6:00 AM · mañana 6am")."""
+    parts = []
+    if notice.when_date is not None:
+        day = format_date(notice.when_date, "full")
+        parts.append(
+            f"{day}, {format_time(notice.when_time, 'short', locale=get_locale())}"
+            if notice.when_time
+            else day
+        )
+    if notice.when_text and words:
+        parts.append(notice.when_text)
+    return " · ".join(parts)
+
+
 def draft_text(*, notice: ActionNotice, locale: str) -> tuple[str, str]:
     """The draft's title and body in `locale`: the labels in that language, and the worker's
     own words (what, when) only in the language they wrote in — never Spanish in the English
@@ -120,8 +179,9 @@ def draft_text(*, notice: ActionNotice, locale: str) -> tuple[str, str]:
             lines = [_("Workers report a strike or action.")]
         if notice.place:
             lines.append(_("Where: %(place)s", place=notice.place))
-        if notice.when_text and locale == notice.locale:
-            lines.append(_("When: %(when)s", when=notice.when_text))
+        # A date is a date in every language; the reporter's words only in their own.
+        if said := when(notice, words=locale == notice.locale):
+            lines.append(_("When: %(when)s", when=said))
     return title[:200], "\n".join(lines)
 
 

@@ -16,6 +16,8 @@ from organize.extensions import db
 from organize.models import (
     Alert,
     Contact,
+    InboxMessage,
+    InboxThread,
     OutboxMessage,
     PendingText,
     Subscriber,
@@ -138,6 +140,14 @@ def latest_alert() -> Alert | None:
 def forget(*, phone_hash: str) -> int:
     """Promise 5: delete every row tied to this number. Returns how many rows went."""
     removed = 0
+    # Reply threads first (explicitly: SQLite enforces no ON DELETE CASCADE here).
+    threads = sa.select(InboxThread.id).join(Subscriber, Subscriber.id == InboxThread.subscriber_id)
+    threads = threads.where(Subscriber.phone_hash == phone_hash)
+    ids = list(db.session.scalars(threads))
+    if ids:
+        db.session.execute(sa.delete(InboxMessage).where(InboxMessage.thread_id.in_(ids)))
+        db.session.execute(sa.delete(InboxThread).where(InboxThread.id.in_(ids)))
+        removed += len(ids)
     for model in (Subscriber, Contact, OutboxMessage, PendingText):
         result = db.session.execute(sa.delete(model).where(model.phone_hash == phone_hash))
         removed += result.rowcount or 0  # type: ignore[attr-defined]

@@ -1,10 +1,12 @@
 """Decide what an inbound text means and answer it.
 
 Order of precedence: opt-out words (always, even mid-conversation) → MORE (paged text) →
-global keywords (HELP, MENU, RIGHTS …) → an RSVP "1" to a live alert (`_answers_rsvp`) → the
-conversation in progress → YES for a pending sign-up → a main-menu number → the main menu for
-anything not understood. Past the number's reply budget nothing is answered but STOP, START and
-HELP (`budgets`).
+global keywords (HELP, MENU, RIGHTS …) → an RSVP "1" to a live alert (`_answers_rsvp`) → a
+text that is neither a keyword nor a number, answering an alert newer than the conversation's
+last step (into the organizers' reply inbox, `organize.campaign.inbox`) → the conversation in
+progress → YES for a pending sign-up → a main-menu number → the main menu for anything not
+understood. Past the number's reply budget nothing is answered but STOP, START and HELP
+(`budgets`).
 
 The RSVP rule: a "1" answers the newest thing the number received. When that is a live RSVP
 alert (sent within `deliveries.record_rsvp`'s window, and after the conversation's last step), the
@@ -22,6 +24,7 @@ from flask_babel import gettext as _
 
 from organize import privacy, subscribers
 from organize.alerts import deliveries
+from organize.campaign import inbox
 from organize.outbound.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
 from sms import budgets, state
 from sms.flows import alerts, forget, menu, near, notice, review, rights
@@ -91,6 +94,18 @@ def _dispatch(turn: Turn) -> str:
         return GLOBAL[intent](turn)
     if _answers_rsvp(turn):
         return _("Thank you, we counted you in. See you there!")
+    if (
+        intent is None
+        and turn.match.number is None
+        and inbox.receive(
+            phone_hash=turn.phone.hash,
+            body=turn.body,
+            locale=turn.locale,
+            after=_last_activity(turn),
+        )
+    ):  # a reply to an alert newer than any open question: same rule as the RSVP's
+        turn.told = True  # their words reach the inbox redacted; the provider blanks its copy
+        return _("Thank you. An organizer will read your message and may answer here.")
     if conversation is not None and conversation.flow in FLOWS:
         return FLOWS[conversation.flow](turn)
     if intent == "yes":

@@ -101,15 +101,40 @@ def create(
     return alert
 
 
-def update(*, alert: Alert, texts: dict[str, tuple[str, str]], actor: Organizer | None) -> None:
-    """Edit a draft's texts (audited)."""
-    if alert.status not in {"draft", "scheduled"}:
+def update(
+    *,
+    alert: Alert,
+    texts: dict[str, tuple[str, str]],
+    actor: Organizer | None,
+    channel: str | None = None,
+    audience: dict[str, Any] | None = None,
+    urgent: bool | None = None,
+    rsvp: bool | None = None,
+    send_at: datetime | None = None,
+) -> None:
+    """Edit a draft (audited): its texts, and whatever else is given. Only a draft: once
+    claimed for sending (or scheduled) it is cancelled, not edited, so no two versions go out."""
+    if alert.status != "draft":
         raise AlertError(N_("This alert has already gone out."))
+    if channel is not None and channel not in ALERT_CHANNELS:
+        raise AlertError(N_("Unknown channel."))
     validate_texts(texts)
-    alert.translations = [
-        AlertTranslation(locale=loc, title=t.strip(), body=b.strip())
-        for loc, (t, b) in sorted(texts.items())
-    ]
+    by_locale = {t.locale: t for t in alert.translations}
+    kept = []
+    for loc, (title, body) in sorted(texts.items()):
+        translation = by_locale.get(loc) or AlertTranslation(locale=loc, title="", body="")
+        translation.title, translation.body = title.strip(), body.strip()
+        kept.append(translation)
+    alert.translations = kept
+    if channel is not None:
+        alert.channel = channel
+    if audience is not None:
+        alert.audience = clean_audience(audience)
+    if urgent is not None:
+        alert.urgent = urgent
+    if rsvp is not None:
+        alert.rsvp = rsvp
+    alert.send_at = send_at
     audit.record(actor=actor, action="alert.edit", target_type="alert", target_id=alert.id)
     db.session.flush()
 

@@ -10,6 +10,7 @@ from organize.models.alerts import (
     Delivery,
 )
 from organize.models.base import Base
+from organize.models.campaign import AlertTemplate, InboxMessage, InboxThread, OrganizerPhone
 from organize.models.employers import Employer, EmployerAlias
 from organize.models.organizers import ROLES, AuditEvent, Organizer
 from organize.models.outbound import OutboxMessage, PendingBlank, PendingRecording, PendingText
@@ -37,6 +38,7 @@ __all__ = [
     "SUBSCRIBER_STATUSES",
     "ActionNotice",
     "Alert",
+    "AlertTemplate",
     "AlertTranslation",
     "AuditEvent",
     "Base",
@@ -46,7 +48,10 @@ __all__ = [
     "Employer",
     "EmployerAlias",
     "ExpiringEntry",
+    "InboxMessage",
+    "InboxThread",
     "Organizer",
+    "OrganizerPhone",
     "OutboxMessage",
     "PendingBlank",
     "PendingRecording",

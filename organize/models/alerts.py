@@ -1,7 +1,7 @@
 """Action alerts, their per-language texts, deliveries (one per alert × subscriber × channel),
 and action notices reported by workers."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -111,6 +111,9 @@ class ActionNotice(Base):
     what: so.Mapped[str] = so.mapped_column(sa.Text)
     place: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     when_text: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    # Set by an organizer from a date picker: "mañana 6am" alone is no date once published.
+    when_date: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    when_time: so.Mapped[time | None] = so.mapped_column(sa.Time)
     employer_name: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     channel: so.Mapped[str] = so.mapped_column(sa.String(10), default="web")
     locale: so.Mapped[str] = so.mapped_column(sa.String(10), default="en")

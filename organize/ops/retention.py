@@ -3,6 +3,8 @@
 - Deliveries older than `DELIVERY_RETENTION_DAYS` (30) are rolled up into per-alert counts
   (`DeliveryTally`: alert, channel, status, count) and deleted, so a seized server does not list
   who received which strike alert. Only settled deliveries go (never `queued` or `sending`).
+- Reply-inbox threads (`organize.campaign.inbox`) go `INBOX_RETENTION_DAYS` (30) after their
+  last text.
 - Expired conversation state, replay entries and budgets are purged by the hooks in `PURGES`.
   The default sweeps the expiring store's table (`organize.plumbing.expiring`: with Redis the
   keys expire by their TTL, without it the rows wait for a sweep); `register_purge` adds more.
@@ -18,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from organize.campaign import inbox
 from organize.extensions import db, rq
 from organize.models import Delivery, DeliveryTally
 from organize.plumbing import expiring
@@ -43,6 +46,16 @@ def purge_expiring(now: datetime) -> int:
 
 
 register_purge("expiring", purge_expiring)
+
+
+def purge_inbox(now: datetime) -> int:
+    """Reply threads past `INBOX_RETENTION_DAYS` since their last text: the link between a
+    subscriber and what they wrote lives no longer than that."""
+    days = int(current_app.config["INBOX_RETENTION_DAYS"])
+    return inbox.purge(older_than=timedelta(days=days), now=now)
+
+
+register_purge("inbox", purge_inbox)
 
 
 def _settled_before(cutoff: datetime) -> sa.ColumnElement[bool]:

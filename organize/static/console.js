@@ -21,6 +21,17 @@
       if (area.value) { update(); }
     });
   }
+  // Moderation: a selection in a review's text fills its "words to mask" field.
+  document.querySelectorAll("[data-maskable]").forEach(function (text) {
+    var field = document.getElementById("phrase-" + text.getAttribute("data-maskable"));
+    if (!field) { return; }
+    var fill = function () {
+      var chosen = String(window.getSelection()).trim();
+      if (chosen.length >= 2) { field.value = chosen.slice(0, 200); }
+    };
+    text.addEventListener("mouseup", fill);
+    text.addEventListener("keyup", fill);
+  });
   var progress = document.getElementById("progress");
   if (progress) {
     var bar = document.getElementById("progress-bar");

@@ -68,7 +68,10 @@ class AlertForm(FlaskForm):
     )
     tags = StringField(_l("Only these tags (comma-separated)"), validators=[Length(max=200)])
     send_at = DateTimeLocalField(
-        _l("Send at (UTC; empty: when you press send)"), validators=[Optional()]
+        _l("Send at, in the organization's time zone (empty: when you press send)"),
+        validators=[Optional()],
+        # The browser's own format first: a draft's time is rendered back into the field.
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
     )
     urgent = BooleanField(_l("Urgent: send even during quiet hours (21:00–8:00)"))
     urgent_confirmed = BooleanField(_l("Yes, this cannot wait until morning"))

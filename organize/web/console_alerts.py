@@ -1,7 +1,6 @@
 """The organizer console for alerts: compose with a live segment and cost counter, send (with
 the password again above CONFIRM_ABOVE recipients), follow progress, cancel."""
 
-from datetime import UTC
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,15 +9,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from organize import notices, organizers
+from organize import organizers
 from organize.alerts import compose, deliveries, fanout
-from organize.alerts.bodies import rsvp_line
+from organize.alerts.bodies import rsvp_line, sms_text
+from organize.campaign import drafts, progress, schedule
 from organize.extensions import db
-from organize.models import ActionNotice, Alert, Delivery
+from organize.models import Alert, AlertTemplate, Delivery
 from organize.outbound.jobs import QueueUnavailable
 from organize.outbound.segments import measure, smart_encode
 from organize.plumbing.i18n import LANGUAGE_NAMES, N_
 from organize.web.alert_forms import COMPOSE_LOCALES, AlertForm, CancelForm, SendForm
+from organize.web.campaign_forms import TemplateForm, TestSendForm
 from organize.web.organizer import bp, role_required
 
 # What the console shows for stored codes (alert and delivery statuses, channels), translated.
@@ -92,12 +93,16 @@ def alert_list() -> str:
 @role_required("organizer")
 def alert_new() -> ResponseReturnValue:
     """Compose; saving makes a draft (nothing is sent yet)."""
-    form = AlertForm()
+    template_id = request.args.get("template", type=int)
+    template = db.session.get(AlertTemplate, template_id) if template_id else None
+    form = AlertForm(
+        data=drafts.form_data(template) if template and request.method == "GET" else None
+    )
     if form.validate_on_submit():
         if form.urgent.data and not form.urgent_confirmed.data:
             form.urgent_confirmed.errors = [_("Confirm that this alert is urgent.")]
         else:
-            send_at = form.send_at.data.replace(tzinfo=UTC) if form.send_at.data else None
+            send_at = schedule.to_utc(form.send_at.data) if form.send_at.data else None
             try:
                 alert = compose.create(
                     texts=_texts(form),
@@ -113,7 +118,13 @@ def alert_new() -> ResponseReturnValue:
             else:
                 db.session.commit()
                 return redirect(url_for("organizer.alert_page", alert_id=alert.id))
-    return render_template("organizer/alerts/new.html", form=form, locales=COMPOSE_LOCALES)
+    return render_template(
+        "organizer/alerts/new.html",
+        form=form,
+        locales=COMPOSE_LOCALES,
+        templates=drafts.templates(),
+        zone=schedule.org_zone().key,
+    )
 
 
 @bp.get("/alerts/segments")
@@ -147,6 +158,8 @@ def _progress(alert: Alert) -> dict[str, Any]:
             .group_by(Delivery.error_code)
         ).all()
     )
+    found = progress.breakdown(alert_id=alert.id, rate=float(current_app.config["SEND_RATE"] or 0))
+    finish = progress.finish_at(found)
     return {
         "status": alert.status,
         "counts": counts,
@@ -154,6 +167,15 @@ def _progress(alert: Alert) -> dict[str, Any]:
         "done": done,
         "rsvp": deliveries.rsvp_count(alert_id=alert.id),
         "errors": errors,
+        "sent": found.sent,
+        "delivered": found.delivered,
+        "failed": {_(reason): n for reason, n in found.failed.items()},
+        "opted_out": found.opted_out,
+        "held": found.held,
+        "held_until": schedule.to_local(found.held_until).isoformat() if found.held_until else None,
+        "waiting": found.waiting,
+        "seconds_left": found.seconds_left if found.waiting else 0,
+        "finish_at": schedule.to_local(finish).isoformat() if finish else None,
     }
 
 
@@ -186,9 +208,20 @@ def alert_page(alert_id: int) -> str:
         alert=alert, price=float(current_app.config["PRICE_PER_SEGMENT"]), rsvp_line=rsvp_line("en")
     )
     recipients = sum(e.recipients for e in estimate)
+    test_form = TestSendForm()
+    test_form.locale.choices = [(t.locale, language_name(t.locale)) for t in alert.translations]
     return render_template(
         "organizer/alerts/show.html",
         alert=alert,
+        previews=[
+            (t.locale, sms_text(t, rsvp=alert.rsvp, rsvp_line=rsvp_line(t.locale)))
+            for t in alert.translations
+        ],
+        send_at_local=schedule.to_local(alert.send_at) if alert.send_at else None,
+        zone=schedule.org_zone().key,
+        template_form=TemplateForm(),
+        test_form=test_form,
+        phone=drafts.phone_of(current_user),
         estimate=estimate,
         recipients=recipients,
         progress=_progress(alert),
@@ -248,55 +281,6 @@ def alert_cancel(alert_id: int) -> ResponseReturnValue:
     return redirect(url_for("organizer.alert_page", alert_id=alert_id))
 
 
-def chart_bars(
-    timeline: list[tuple[int, int]], width: int = 300, height: int = 80
-) -> list[dict[str, float]]:
-    """Bar geometry for the server-drawn SVG (no script, no inline style: CSP-safe)."""
-    if not timeline:
-        return []
-    peak = max(count for _minute, count in timeline) or 1
-    step = width / len(timeline)
-    return [
-        {
-            "x": round(i * step, 1),
-            "width": round(max(step - 1, 1), 1),
-            "height": round(count / peak * height, 1),
-            "y": round(height - count / peak * height, 1),
-            "count": count,
-            "minute": minute,
-        }
-        for i, (minute, count) in enumerate(timeline)
-    ]
-
-
-@bp.get("/notices")
-@role_required("organizer")
-def notice_queue() -> str:
-    """Worker reports waiting for verification, and the latest verified ones."""
-    return render_template(
-        "organizer/notices.html",
-        pending=notices.pending(),
-        verified=notices.verified(limit=10),
-        form=CancelForm(),
-    )
-
-
-@bp.post("/notices/<int:notice_id>")
-@role_required("organizer")
-def notice_decide(notice_id: int) -> ResponseReturnValue:
-    """Verify, reject, or turn a verified notice into an alert draft."""
-    if not CancelForm().validate_on_submit():
-        abort(400)
-    notice = db.session.get(ActionNotice, notice_id) or abort(404)
-    action = request.form.get("action", "")
-    try:
-        if action == "draft":
-            alert = notices.draft_alert(notice=notice, actor=current_user)
-            db.session.commit()
-            return redirect(url_for("organizer.alert_page", alert_id=alert.id))
-        notices.decide(notice=notice, actor=current_user, verify=action == "verify")
-        db.session.commit()
-    except (notices.NoticeError, compose.AlertError) as exc:
-        db.session.rollback()
-        flash(_(exc.message))
-    return redirect(url_for("organizer.notice_queue"))
+def chart_bars(timeline: list[tuple[int, int]]) -> dict[str, Any]:
+    """The per-minute chart's geometry, bars and both axes (`campaign.progress.chart`)."""
+    return progress.chart(timeline)

@@ -269,7 +269,7 @@ def help_near_you() -> str:
 @bp.get("/actions")
 def actions() -> str:
     """Strikes and actions organizers have verified."""
-    return render_template("actions/index.html", notices=notices.verified())
+    return render_template("actions/index.html", notices=notices.verified(), when=notices.when)
 
 
 @bp.route("/actions/report", methods=["GET", "POST"])

@@ -61,5 +61,5 @@ def latest(turn: Turn) -> str:
     turn.quotes = bool(found)
     if not found:
         return _("No strikes or actions announced right now. Reply ACTION to tell us about one.")
-    lines = [f"- {n.employer_name or n.place}: {n.what} {n.when_text}".strip() for n in found]
+    lines = [f"- {n.employer_name or n.place}: {n.what} {notices.when(n)}".strip() for n in found]
     return "\n".join(lines)

@@ -124,6 +124,6 @@ def test_the_console_in_spanish_names_statuses_channels_and_languages(sender, fa
     assert "Estado: enviado." in page
     assert "Sending" not in page
     assert "Enviando" not in page
-    assert "enviado 2" in page  # the delivery counts, in Spanish
+    assert "Enviados 2" in page  # the delivery breakdown, in Spanish
     for code in ("sent", "sms", " es "):
         assert code not in f" {page} "
