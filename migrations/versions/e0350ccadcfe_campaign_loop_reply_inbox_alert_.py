@@ -1,7 +1,7 @@
 """campaign loop: reply inbox, alert templates, organizer phone, notice date
 
 Revision ID: e0350ccadcfe
-Revises: b41c7e9d2f10
+Revises: c5d2e8f1a9b3
 Create Date: 2026-11-30 00:28:25.789433
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e0350ccadcfe'
-down_revision = 'b41c7e9d2f10'
+down_revision = 'c5d2e8f1a9b3'
 branch_labels = None
 depends_on = None
 
