@@ -60,9 +60,11 @@ def _register_blueprints(app: Flask) -> None:
     import sms.keywords
     from organize import ops
     from organize.extensions import csrf
-    from organize.web import (  # noqa: F401  (console_employers: its routes join organizer.bp)
+    from organize.web import (  # noqa: F401  (console_*: their routes join organizer.bp)
         console_alerts,
         console_employers,
+        console_resources,
+        console_rights,
         errors,
         organizer,
         public,
