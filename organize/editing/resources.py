@@ -60,6 +60,14 @@ class Row:
         self.errors.append((message, params))
 
 
+def _clock(text: str) -> str:
+    """"9:00" or "09:00" → "09:00" (24-hour); ValueError otherwise."""
+    hours, colon, minutes = text.partition(":")
+    if not colon or not hours.isdigit() or not minutes.isdigit():
+        raise ValueError(text)
+    return time(int(hours), int(minutes)).strftime("%H:%M")
+
+
 def parse_schedule(text: str) -> list[dict[str, Any]]:
     """"mon-fri 09:00-18:00; sat 10:00-14:00 ET" or "24/7" → the `schedule` data; ValueError
     when a part does not read that way."""
@@ -76,8 +84,8 @@ def parse_schedule(text: str) -> list[dict[str, Any]]:
         days = [_DAYS.index(first), _DAYS.index(last or first)]
         entry: dict[str, Any] = {
             "days": days,
-            "open": time.fromisoformat(opens).strftime("%H:%M"),
-            "close": time.fromisoformat(closes).strftime("%H:%M"),
+            "open": _clock(opens),
+            "close": _clock(closes),
         }
         if len(words) == 3:
             entry["tz"] = _ZONES[words[2]]
