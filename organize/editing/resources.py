@@ -61,7 +61,7 @@ class Row:
 
 
 def _clock(text: str) -> str:
-    """"9:00" or "09:00" → "09:00" (24-hour); ValueError otherwise."""
+    """ "9:00" or "09:00" → "09:00" (24-hour); ValueError otherwise."""
     hours, colon, minutes = text.partition(":")
     if not colon or not hours.isdigit() or not minutes.isdigit():
         raise ValueError(text)
@@ -69,7 +69,7 @@ def _clock(text: str) -> str:
 
 
 def parse_schedule(text: str) -> list[dict[str, Any]]:
-    """"mon-fri 09:00-18:00; sat 10:00-14:00 ET" or "24/7" → the `schedule` data; ValueError
+    """ "mon-fri 09:00-18:00; sat 10:00-14:00 ET" or "24/7" → the `schedule` data; ValueError
     when a part does not read that way."""
     entries: list[dict[str, Any]] = []
     for part in filter(None, (p.strip().lower() for p in text.split(";"))):
@@ -125,7 +125,9 @@ def check(values: dict[str, str], line: int = 0) -> Row:
         schedule = parse_schedule(get["schedule"])
     except (ValueError, KeyError):
         schedule = []
-        row.refuse(N_("Hours must read like mon-fri 09:00-17:00: %(value)s."), value=get["schedule"])
+        row.refuse(
+            N_("Hours must read like mon-fri 09:00-17:00: %(value)s."), value=get["schedule"]
+        )
     texts = {
         locale: {"description": get[f"description_{locale}"], "draft": True}
         for locale in DRAFT_LOCALES

@@ -130,8 +130,12 @@ def save_text(
         action="rights.text",
         target_type="rights_topic",
         target_id=topic.id,
-        detail={"locale": locale, "created": created, "changed": changed,
-                "review_reset": was_reviewed},  # fmt: skip
+        detail={
+            "locale": locale,
+            "created": created,
+            "changed": changed,
+            "review_reset": was_reviewed,
+        },
     )
     return list(changed)
 

@@ -80,7 +80,9 @@ def resource_import() -> ResponseReturnValue:
             if form.confirm.data and text:
                 created, updated = editor.import_rows(rows, actor=current_user)
                 db.session.commit()
-                flash(_("Imported: %(new)s new, %(changed)s updated.", new=created, changed=updated))
+                flash(
+                    _("Imported: %(new)s new, %(changed)s updated.", new=created, changed=updated)
+                )
                 return redirect(url_for("organizer.resource_list"))
         except EditError as exc:
             db.session.rollback()

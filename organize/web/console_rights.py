@@ -138,7 +138,9 @@ def rights_publish(topic_id: int) -> ResponseReturnValue:
     return redirect(url_for("organizer.rights_topic", topic_id=topic.id))
 
 
-def _text_page(topic: RightsTopic, locale: str, form: TextForm, status: int = 200) -> tuple[str, int]:
+def _text_page(
+    topic: RightsTopic, locale: str, form: TextForm, status: int = 200
+) -> tuple[str, int]:
     found = editor.translation(topic, locale)
     measured = None
     if form.title.data:

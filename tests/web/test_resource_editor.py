@@ -15,7 +15,7 @@ from tests.factories import login, make_organizer
 
 HEADER = "name,kind,region,phone,url,languages,schedule,description_en,description_es\n"
 GOOD = (
-    'Houston Interfaith Worker Center,worker-center,TX,(713) 862-8222,https://example.org,'
+    "Houston Interfaith Worker Center,worker-center,TX,(713) 862-8222,https://example.org,"
     '"en es",mon-fri 09:00-17:00,Help with wages,Ayuda con salarios\n'
     "Wage and Hour Division,agency,national,1-866-487-9243,https://www.dol.gov/agencies/whd,"
     "en es,24/7,,\n"
@@ -44,16 +44,15 @@ def _count() -> int:
 
 def _post_file(client, text: str, **extra):
     data = {"file": (io.BytesIO(text.encode()), "resources.csv"), "preview": "1", **extra}
-    return client.post(
-        "/organizer/resources/import", data=data, content_type="multipart/form-data"
-    )
+    return client.post("/organizer/resources/import", data=data, content_type="multipart/form-data")
 
 
 def test_the_preview_reports_every_bad_row_and_imports_nothing(organizer):
     page = _post_file(organizer, HEADER + BAD).get_data(as_text=True)
     rows = page.split('<table id="preview">')[1].split("</table>")[0].split("<tr")[2:]
     by_line = {row.split("<td>")[1].split("<")[0]: row for row in rows}
-    assert "new" in by_line["2"] and 'class="invalid"' not in by_line["2"]
+    assert "new" in by_line["2"]
+    assert 'class="invalid"' not in by_line["2"]
     assert "The name is missing." in by_line["3"]
     assert "Not a valid phone number: 12345." in by_line["4"]
     assert "Unknown state ZZ." in by_line["5"]
@@ -70,12 +69,16 @@ def test_a_confirm_with_bad_rows_imports_nothing(organizer):
     )
     assert "Nothing was imported" in response.get_data(as_text=True)
     assert _count() == 0
-    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "resources.import")) is None
+    assert (
+        db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "resources.import"))
+        is None
+    )
 
 
 def test_a_good_file_previews_then_imports_every_row(organizer):
     page = _post_file(organizer, HEADER + GOOD).get_data(as_text=True)
-    assert 'name="confirm"' in page and _count() == 0  # the preview stores nothing
+    assert 'name="confirm"' in page
+    assert _count() == 0
     text = page.split('<textarea hidden id="text" name="text">')[1].split("</textarea>")[0]
     assert "Wage and Hour Division" in text
     response = organizer.post(
@@ -92,7 +95,8 @@ def test_a_good_file_previews_then_imports_every_row(organizer):
     event = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "resources.import")
     ).one()
-    assert event.detail["created"] == 2 and event.detail["updated"] == 0
+    assert event.detail["created"] == 2
+    assert event.detail["updated"] == 0
 
 
 def test_importing_again_updates_by_name_and_state(organizer):
@@ -163,7 +167,8 @@ def test_opening_hours_that_do_not_read_are_refused(text):
 def test_the_form_adds_and_edits_an_entry_with_the_same_rules(organizer):
     data = {"name": "Centro", "kind": "worker-center", "region": "tx", "phone": "555"}
     page = organizer.post("/organizer/resources/new", data=data).get_data(as_text=True)
-    assert "Not a valid phone number: 555." in page and _count() == 0
+    assert "Not a valid phone number: 555." in page
+    assert _count() == 0
     data["phone"] = "713-862-8222"
     data["description_zh"] = "工人中心"
     assert organizer.post("/organizer/resources/new", data=data).status_code == 302
