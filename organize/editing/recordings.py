@@ -23,10 +23,8 @@ MAX_BYTES = 8 * 1024 * 1024  # about eight minutes at 128 kbit/s
 MIN_BYTES = 1024
 
 
-def looks_like_mp3(head: bytes) -> bool:
-    """An ID3v2 tag, or an MPEG audio frame header (11 sync bits, a valid layer and rate)."""
-    if head[:3] == b"ID3":
-        return True
+def _frame_header(head: bytes) -> bool:
+    """An MPEG audio frame header: 11 sync bits, then a valid version, layer, rate."""
     if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
         return False
     version, layer = (head[1] >> 3) & 0b11, (head[1] >> 1) & 0b11
@@ -34,9 +32,26 @@ def looks_like_mp3(head: bytes) -> bool:
     return version != 0b01 and layer != 0 and bitrate not in (0, 0b1111) and rate != 0b11
 
 
+def looks_like_mp3(data: bytes) -> bool:
+    """MPEG audio, optionally behind an ID3v2 tag (skipped by its own length, then padding)."""
+    start = 0
+    if data[:3] == b"ID3" and len(data) >= 10:
+        size = 0
+        for byte in data[6:10]:  # "syncsafe": 7 bits a byte
+            size = (size << 7) | (byte & 0x7F)
+        start = 10 + size + (10 if data[5] & 0x10 else 0)  # a footer, when flagged
+        while start < len(data) and data[start] == 0:
+            start += 1
+    return _frame_header(data[start : start + 4])
+
+
 def path_for(topic: RightsTopic, locale: str) -> Path:
     """Where the topic's recording in `locale` lives."""
     return audio.audio_dir() / locale / f"{audio.topic_key(topic.slug)}{audio.EXTENSION}"
+
+
+def _url_path(topic: RightsTopic, locale: str) -> str:
+    return f"{audio.base_url()}/{locale}/{path_for(topic, locale).name}"
 
 
 def save(*, topic: RightsTopic, locale: str, data: bytes, actor: Organizer) -> str:
@@ -46,7 +61,7 @@ def save(*, topic: RightsTopic, locale: str, data: bytes, actor: Organizer) -> s
         raise EditError(N_("Write this language's text before its recording."))
     if len(data) > MAX_BYTES:
         raise EditError(N_("The file is too large: at most %(mb)s MB."), mb=MAX_BYTES // 2**20)
-    if len(data) < MIN_BYTES or not looks_like_mp3(data[:4]):
+    if len(data) < MIN_BYTES or not looks_like_mp3(data):
         raise EditError(N_("That is not an MP3 file. Export the recording as MP3."))
     target = path_for(topic, locale)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -56,7 +71,7 @@ def save(*, topic: RightsTopic, locale: str, data: bytes, actor: Organizer) -> s
         out.write(data)
     Path(partial).replace(target)
     digest = hashlib.sha256(data).hexdigest()
-    url = f"{audio.base_url()}/{locale}/{target.name}?v={digest[:12]}"
+    url = f"{_url_path(topic, locale)}?v={digest[:12]}"
     found.audio_url = url
     db.session.flush()
     rights.forget_cached()
@@ -75,8 +90,10 @@ def remove(*, topic: RightsTopic, locale: str, actor: Organizer) -> None:
     found = translation(topic, locale)
     if found is None or not found.audio_url:
         return
+    ours = found.audio_url.startswith(_url_path(topic, locale))
     found.audio_url = None
-    path_for(topic, locale).unlink(missing_ok=True)
+    if ours:  # not a file the deployment put there itself
+        path_for(topic, locale).unlink(missing_ok=True)
     db.session.flush()
     rights.forget_cached()
     audit.record(

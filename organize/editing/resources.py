@@ -246,6 +246,19 @@ def save(*, resource: Resource | None, values: dict[str, str], actor: Organizer)
     return row
 
 
+def delete(*, resource: Resource, actor: Organizer) -> None:
+    """Remove an entry (a place that closed, a number that changed hands); audited by name."""
+    audit.record(
+        actor=actor,
+        action="resource.delete",
+        target_type="resource",
+        target_id=resource.id,
+        detail={"name": resource.name, "region": resource.region},
+    )
+    db.session.delete(resource)
+    db.session.flush()
+
+
 def to_values(resource: Resource) -> dict[str, str]:
     """A stored entry as the form's fields."""
     schedule = []

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from organize import audit, rights
 from organize.editing import EditError
@@ -57,13 +58,15 @@ def translation(topic: RightsTopic, locale: str) -> RightsTranslation | None:
 
 
 def sms_segments(topic: RightsTopic, locale: str, title: str, summary: str) -> Segments:
-    """How the topic travels by text: title, summary, the not-legal-advice line and its link
-    (the link's length as the SMS channel sends it: PUBLIC_URL + path)."""
+    """How the topic travels by text, as the SMS channel sends it: title, summary, the
+    not-legal-advice line, the link (PUBLIC_URL, else this host) and the "reply RIGHTS" line."""
     with force_locale(locale):
         advice = rights.not_legal_advice_sms()
-    base = str(current_app.config.get("PUBLIC_URL") or "https://example.org").rstrip("/")
-    link = base + url_for("public.rights_topic", slug=topic.slug, lang=locale)
-    return measure(f"{title}: {summary}\n{advice}\n{link}")
+        more = _("Reply RIGHTS for all topics.")
+    base = current_app.config.get("PUBLIC_URL")
+    path = url_for("public.rights_topic", slug=topic.slug, lang=locale, _external=not base)
+    link = str(base).rstrip("/") + path if base else path
+    return measure(f"{title}: {summary}\n{advice}\n{link}\n{more}")
 
 
 def create(*, slug: str, category: str, title: str, actor: Organizer) -> RightsTopic:

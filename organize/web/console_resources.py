@@ -12,7 +12,7 @@ from organize.editing import EditError
 from organize.editing import resources as editor
 from organize.extensions import db
 from organize.models import Resource
-from organize.web.editor_forms import ImportForm, ResourceForm
+from organize.web.editor_forms import ButtonForm, ImportForm, ResourceForm
 from organize.web.organizer import bp, role_required
 
 MAX_CSV_BYTES = 200 * 1024
@@ -54,8 +54,25 @@ def resource_edit(resource_id: int | None) -> ResponseReturnValue:
         db.session.rollback()
         problems = [_(message, **params) for message, params in row.errors]
     return render_template(
-        "organizer/resources/edit.html", form=form, found=found, problems=problems
+        "organizer/resources/edit.html",
+        form=form,
+        found=found,
+        problems=problems,
+        delete_form=ButtonForm(),
     )
+
+
+@bp.post("/resources/<int:resource_id>/delete")
+@role_required("organizer")
+def resource_delete(resource_id: int) -> ResponseReturnValue:
+    """Remove an entry; audited."""
+    found = db.session.get(Resource, resource_id) or abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    editor.delete(resource=found, actor=current_user)
+    db.session.commit()
+    flash(_("Removed."))
+    return redirect(url_for("organizer.resource_list"))
 
 
 @bp.route("/resources/import", methods=["GET", "POST"])

@@ -188,3 +188,14 @@ def test_the_form_adds_and_edits_an_entry_with_the_same_rules(organizer):
         sa.select(AuditEvent).where(AuditEvent.action == "resource.update")
     ).one()
     assert update.detail["changed"] == {"name": {"from": "Centro", "to": "Centro Obrero"}}
+
+
+def test_removing_an_entry_is_audited(organizer):
+    entry = resources.upsert(name="Closed Center", region="TX", kind="worker-center")
+    db.session.commit()
+    assert organizer.post(f"/organizer/resources/{entry.id}/delete").status_code == 302
+    assert _count() == 0
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "resource.delete")
+    ).one()
+    assert event.detail == {"name": "Closed Center", "region": "TX"}

@@ -107,8 +107,9 @@ def test_saving_a_summary_shows_its_segments_as_sent(organizer):
     summary = "Tiene derecho a un talón de pago con sus horas y descuentos. " * 3
     page = _write(organizer, topic, "es", title="Talones de pago", summary=summary)
     with force_locale("es"):
-        advice = rights.not_legal_advice_sms()
-    sent = f"Talones de pago: {summary.strip()}\n{advice}\nhttps://example.org/rights/pay-stubs?lang=es"
+        advice, more = rights.not_legal_advice_sms(), _("Reply RIGHTS for all topics.")
+    link = "http://localhost/rights/pay-stubs?lang=es"
+    sent = f"Talones de pago: {summary.strip()}\n{advice}\n{link}\n{more}"
     expected = measure(sent)
     assert expected.count > 1
     assert f"{expected.count} segments" in page
@@ -126,6 +127,7 @@ def test_publishing_needs_the_english_text_then_the_page_shows_it(organizer):
     page = organizer.get("/rights/pay-stubs?lang=en").get_data(as_text=True)
     assert "<h2>Your pay stub</h2>" in page
     assert "<script>alert" not in page
+    assert "This text is a draft: it has not been reviewed yet." in page  # nobody reviewed it
     organizer.post(f"/organizer/rights/{topic.id}/publish", data={"published": "0"})
     assert organizer.get("/rights/pay-stubs").status_code == 404
     assert _actions(topic)[-2:] == ["rights.publish", "rights.unpublish"]
@@ -200,6 +202,15 @@ def test_every_change_is_in_the_topic_history(organizer):
     page = organizer.get(f"/organizer/rights/{topic.id}").get_data(as_text=True)
     assert page.count("rights.text") == 2
     assert "rights.reviewed" in page
+
+
+def test_an_mp3_is_known_by_its_bytes():
+    tag = b"ID3\x04\x00\x00" + bytes([0, 0, 1, 0])  # a 128-byte ID3v2 tag
+    assert recordings.looks_like_mp3(tag + bytes(128) + MP3)
+    assert recordings.looks_like_mp3(tag + bytes(128) + bytes(50) + MP3)  # padding
+    assert not recordings.looks_like_mp3(tag + bytes(128) + b"<script>" + bytes(100))
+    assert not recordings.looks_like_mp3(b"\xff\xfb\xf0\x64" + bytes(100))  # a "bad" bitrate
+    assert not recordings.looks_like_mp3(b"OggS" + bytes(100))
 
 
 def _upload(client, topic, locale, data, name="novela.mp3"):
