@@ -4,7 +4,16 @@ segment count), its review, and its recorded audio novella (DESIGN §rights, iss
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -186,6 +195,23 @@ def rights_text(topic_id: int, locale: str) -> ResponseReturnValue:
         flash(_("Saved.") if changed else _("Nothing changed."))
         return _text_page(topic, locale, form)
     return _text_page(topic, locale, form, 422 if form.errors else 200)
+
+
+@bp.get("/rights/<int:topic_id>/<locale>/segments")
+@role_required("organizer")
+def rights_segments(topic_id: int, locale: str) -> ResponseReturnValue:
+    """For the live counter (console.js): the summary as the SMS line sends it, with the
+    topic's saved title, the not-legal-advice line and the link around it."""
+    topic, locale = _load(topic_id), _locale(locale)
+    found = editor.translation(topic, locale)
+    summary = request.args.get("text", "")[:2000]
+    measured = editor.sms_segments(topic, locale, found.title if found else "", summary)
+    return jsonify(
+        encoding=measured.encoding,
+        segments=measured.count,
+        characters=len(summary),
+        cost=round(measured.count * float(current_app.config["PRICE_PER_SEGMENT"]), 4),
+    )
 
 
 @bp.post("/rights/<int:topic_id>/<locale>/review")

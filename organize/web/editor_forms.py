@@ -14,7 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from organize.editing.topics import LIMITS
 from organize.models import RESOURCE_KINDS
@@ -56,7 +56,7 @@ class SettingsForm(FlaskForm):
 
     category = SelectField(_l("Category"), choices=[])
     position = IntegerField(
-        _l("Position in the menu"), validators=[DataRequired(), NumberRange(min=0, max=10000)]
+        _l("Position in the menu"), validators=[InputRequired(), NumberRange(min=0, max=10000)]
     )
     save = SubmitField(_l("Save"))
 

@@ -325,3 +325,18 @@ def test_the_editor_checks_csrf_like_the_rest_of_the_console(app_factory, tmp_pa
     )
     assert response.status_code == 302
     assert (tmp_path / "en" / "topic-pay-stubs.mp3").read_bytes() == MP3
+
+
+def test_the_live_counter_counts_the_summary_as_it_is_sent(organizer):
+    topic = _create(organizer)
+    _write(organizer, topic, "es", title="Talones de pago")
+    summary = "Pida su talón de pago cada semana. " * 4
+    measured = organizer.get(
+        f"/organizer/rights/{topic.id}/es/segments", query_string={"text": summary}
+    ).get_json()
+    with force_locale("es"):
+        advice, more = rights.not_legal_advice_sms(), _("Reply RIGHTS for all topics.")
+    link = "http://localhost/rights/pay-stubs?lang=es"
+    sent = measure(f"Talones de pago: {summary}\n{advice}\n{link}\n{more}")
+    assert (measured["segments"], measured["encoding"]) == (sent.count, sent.encoding)
+    assert measured["characters"] == len(summary)
