@@ -166,6 +166,7 @@ def _text_page(
         measured=measured,
         review=review,
         audio=AudioForm(),
+        rendered=rights.render_markdown(found.body) if found is not None else "",
         button=ButtonForm(),
         max_mb=recordings.MAX_BYTES // 2**20,
         price=float(current_app.config["PRICE_PER_SEGMENT"]),

@@ -124,6 +124,9 @@ def test_publishing_needs_the_english_text_then_the_page_shows_it(organizer):
     _write(organizer, topic, "en", body="## Your pay stub\n\nAsk for it <script>alert(1)</script>")
     organizer.post(f"/organizer/rights/{topic.id}/publish", data={"published": "1"})
     assert _topic().published
+    console = organizer.get(f"/organizer/rights/{topic.id}/en").get_data(as_text=True)
+    assert "<h2>Your pay stub</h2>" in console  # the editor's preview, sanitized the same way
+    assert "<script>alert" not in console
     page = organizer.get("/rights/pay-stubs?lang=en").get_data(as_text=True)
     assert "<h2>Your pay stub</h2>" in page
     assert "<script>alert" not in page
