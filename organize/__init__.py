@@ -66,6 +66,8 @@ def _register_blueprints(app: Flask) -> None:
         console_employers,
         console_inbox,
         console_notices,
+        console_resources,
+        console_rights,
         errors,
         organizer,
         public,

@@ -89,8 +89,10 @@ def _view(topic: RightsTopic, translation: RightsTranslation) -> TopicView:
         body=translation.body,
         locale=translation.locale,
         audio_url=translation.audio_url,
-        reviewed_on=topic.reviewed_on,
-        reviewed_by=topic.reviewed_by or "",
+        # A language reviewed on its own shows its own review; else the topic's.
+        reviewed_on=translation.reviewed_on or topic.reviewed_on,
+        reviewed_by=(translation.reviewed_by if translation.reviewed_on else topic.reviewed_by)
+        or "",
         sources=list(topic.sources or []),
         voice=translation.voice or "",
         draft=bool(translation.draft),
@@ -109,6 +111,11 @@ def _cache() -> dict[str, tuple[float, list[TopicView]]]:
     return cache
 
 
+def forget_cached() -> None:
+    """Drop this process's cached views (after an edit, so its own next read is fresh)."""
+    _cache().clear()
+
+
 def topics(*, locale: str) -> list[TopicView]:
     """Every topic in the locale (English where a translation is missing), in menu order."""
     cache, now = _cache(), time.monotonic()
@@ -123,6 +130,7 @@ def topics(*, locale: str) -> list[TopicView]:
 def _load_topics(locale: str) -> list[TopicView]:
     stmt = (
         sa.select(RightsTopic)
+        .where(RightsTopic.published)
         .options(so.selectinload(RightsTopic.translations))
         .order_by(RightsTopic.position, RightsTopic.id)
     )
@@ -152,7 +160,7 @@ def topic(*, slug: str, locale: str) -> TopicView | None:
                 return view
     stmt = (
         sa.select(RightsTopic)
-        .where(RightsTopic.slug == slug)
+        .where(RightsTopic.slug == slug, RightsTopic.published)
         .options(so.selectinload(RightsTopic.translations))
     )
     found = db.session.scalar(stmt)

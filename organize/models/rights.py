@@ -23,6 +23,8 @@ class RightsTopic(Base):
     # weigh "reviewed by a labor lawyer" and "by volunteers" differently.
     reviewed_by: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
     sources: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
+    # Unpublished topics (new ones, until an organizer publishes them) reach no channel.
+    published: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
 
     translations: so.Mapped[list["RightsTranslation"]] = so.relationship(
         back_populates="topic", cascade="all, delete-orphan"
@@ -48,5 +50,8 @@ class RightsTranslation(Base):
     voice: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     # Drafted without a native speaker: readers are told, quietly, until one reviews it.
     draft: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # Who reviewed this language's text and when, typed by the organizer who marks it reviewed.
+    reviewed_by: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
+    reviewed_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
 
     topic: so.Mapped[RightsTopic] = so.relationship(back_populates="translations")

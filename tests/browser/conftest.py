@@ -100,6 +100,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iter
             SEND_RATE=1000.0,  # the in-process throttle would otherwise sleep a second a text
             CALL_RATE=1000.0,
             HOTLINE_NUMBER="+15555550100",  # so "0" on the line is a <Dial> (fictional number)
+            AUDIO_DIR=str(tmp_path_factory.mktemp("audio")),  # the editor test uploads one
         )
     )
     _seed(app)

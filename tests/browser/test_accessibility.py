@@ -101,6 +101,13 @@ ORGANIZER_PATHS = {
     "moderation": "/organizer/moderation",
     "action-reports": "/organizer/notices",
     "audit": "/organizer/audit",
+    "rights-topics": "/organizer/rights",
+    "rights-new": "/organizer/rights/new",
+    "rights-topic": "/organizer/rights/1",
+    "rights-text": "/organizer/rights/1/es",
+    "resources": "/organizer/resources",
+    "resource": "/organizer/resources/1",
+    "resource-import": "/organizer/resources/import",
     "simulator": "/simulator/",
 }
 TARGETS = [
