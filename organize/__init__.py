@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
         errors,
         organizer,
         public,
+        second_factor,
         simulator,
         templating,
     )

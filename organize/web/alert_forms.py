@@ -82,9 +82,14 @@ for _name, _field in _text_fields().items():
 
 
 class SendForm(FlaskForm):
-    """Send now; the password is asked again for a large audience."""
+    """Send now; the password and a code are asked again for a large audience."""
 
     password = PasswordField(_l("Your password (asked again for large audiences)"))
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[Length(max=40)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
     send = SubmitField(_l("Send now"))
 
 

@@ -216,9 +216,25 @@ def alert_send(alert_id: int) -> ResponseReturnValue:
         abort(400)
     recipients = sum(compose.audience_by_locale(alert.audience).values())
     if recipients > int(current_app.config["CONFIRM_ABOVE"]):
-        again = organizers.authenticate(email=current_user.email, password=form.password.data or "")
-        if again is None:
-            flash(_("To send to %(num)d people, enter your password again.", num=recipients))
+        try:  # the password and a fresh code again (rate-limited per organizer)
+            again = organizers.reauthenticate(
+                organizer=current_user,
+                password=form.password.data or "",
+                code=form.code.data or "",
+            )
+        except organizers.TooManyAttempts:
+            db.session.commit()
+            flash(_("Too many wrong attempts. Wait 15 minutes and try again."))
+            return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+        if not again:
+            db.session.commit()  # the count of wrong attempts
+            flash(
+                _(
+                    "To send to %(num)d people, enter your password and a code from your "
+                    "authenticator app again.",
+                    num=recipients,
+                )
+            )
             return redirect(url_for("organizer.alert_page", alert_id=alert.id))
     try:
         started = fanout.send(alert=alert, actor=current_user)

@@ -133,3 +133,14 @@ class NoticeForm(FlaskForm):
     )
     when = StringField(_l("When?"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Send to the organizers"))
+
+
+class CodeForm(FlaskForm):
+    """The second factor: a 6-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Continue"))

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from organize.extensions import db
 from organize.models import Alert, AuditEvent
 from tests.alerts.conftest import add_subscribers
-from tests.factories import login, make_organizer
+from tests.factories import PASSWORD, login, make_organizer, totp_code
 from tests.htmltools import visible_text
 
 FORM = {
@@ -83,8 +83,30 @@ def test_large_audiences_need_the_password_again(sender, fake_twilio):
     alert = db.session.scalar(sa.select(Alert))
     client.post(f"/organizer/alerts/{alert.id}/send", data={"password": "wrong"})
     assert fake_twilio.messages == []
-    client.post(f"/organizer/alerts/{alert.id}/send", data={"password": "correct horse battery"})
+    password_only = {"password": PASSWORD}  # a password alone does not send …
+    client.post(f"/organizer/alerts/{alert.id}/send", data=password_only)
+    assert fake_twilio.messages == []
+    wrong_password = {"password": "wrong", "code": totp_code(client, "org@example.org")}
+    client.post(f"/organizer/alerts/{alert.id}/send", data=wrong_password)
+    assert fake_twilio.messages == []
+    both = {"password": PASSWORD, "code": totp_code(client, "org@example.org")}
+    client.post(f"/organizer/alerts/{alert.id}/send", data=both)  # … the password and a code do
     assert sum(fake_twilio.counts_by_recipient().values()) == 3
+
+
+def test_the_send_recheck_locks_after_five_wrong_tries(sender, fake_twilio):
+    sender.config.update(CONFIRM_ABOVE=2)
+    client = sender.test_client()
+    _organizer(client)
+    add_subscribers(3)
+    client.post("/organizer/alerts/new", data=FORM)
+    alert = db.session.scalar(sa.select(Alert))
+    for _ in range(5):
+        client.post(f"/organizer/alerts/{alert.id}/send", data={"password": "guess", "code": "1"})
+    both = {"password": PASSWORD, "code": totp_code(client, "org@example.org")}
+    answer = client.post(f"/organizer/alerts/{alert.id}/send", data=both, follow_redirects=True)
+    assert "Too many wrong attempts" in answer.get_data(as_text=True)  # even the right ones
+    assert fake_twilio.messages == []
 
 
 def test_segments_endpoint(sender):
