@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from organize.extensions import csrf
     from organize.web import (  # noqa: F401  (console_employers: its routes join organizer.bp)
         console_alerts,
+        console_contacts,
         console_employers,
         errors,
         organizer,

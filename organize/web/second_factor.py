@@ -15,7 +15,7 @@ from organize.web.organizer import bp, finish_sign_in, pending_organizer
 
 def qr_svg(uri: str, title: str) -> Markup:
     """The otpauth URI as an inline SVG (no script, no inline style, no image request)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=5, title=title, svgclass="qr")
+    svg = segno.make(uri, error="m").svg_inline(scale=4, title=title, svgclass="qr")
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="{}" '.format(title), 1))
 
 

@@ -1,5 +1,7 @@
 """The alert composer and its page, through the browser-facing routes."""
 
+import re
+
 import sqlalchemy as sa
 
 from organize.extensions import db
@@ -39,12 +41,15 @@ def test_compose_saves_a_draft_and_shows_the_estimate(sender, fake_twilio):
     assert actions == {"organizer.login", "alert.create"}
 
 
-def test_urgent_needs_confirmation(sender):
+def test_urgent_is_one_labelled_control(sender):
     client = sender.test_client()
     _organizer(client)
-    page = client.post("/organizer/alerts/new", data={**FORM, "urgent": "y"}).get_data(as_text=True)
-    assert "Confirm that this alert is urgent" in page
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Alert)) == 0
+    page = client.get("/organizer/alerts/new").get_data(as_text=True)
+    assert page.count('name="urgent') == 1  # one checkbox, no second "are you sure" box
+    label = re.search(r'<label class="choice"><input[^>]*name="urgent"[^>]*> ([^<]+)</label>', page)
+    assert label and "quiet hours" in label.group(1)  # the input sits inside its own label
+    client.post("/organizer/alerts/new", data={**FORM, "urgent": "y"})
+    assert db.session.scalar(sa.select(Alert.urgent)) is True
 
 
 def test_english_is_required_and_long_texts_refused(sender):
