@@ -22,7 +22,7 @@ from organize.plumbing.i18n import N_
 from organize.web.organizer import bp, role_required
 
 STATUS_LABELS = {
-    "pending": N_("waiting for YES"),
+    "pending": N_("waiting for their confirmation"),
     "active": N_("subscribed"),
     "opted_out": N_("opted out"),
     "suppressed": N_("cannot get texts"),
