@@ -212,13 +212,16 @@ def confirm_enrolment(*, organizer: Organizer, code: str) -> list[str] | None:
     organizer.totp_enabled_at = datetime.now(UTC)
     expiring.store().delete(_key("code", organizer))
     audit.record(
-        actor=organizer, action="organizer.2fa-enrol", target_type="organizer", target_id=organizer.id
+        actor=organizer,
+        action="organizer.2fa-enrol",
+        target_type="organizer",
+        target_id=organizer.id,
     )
     return new_recovery_codes(organizer=organizer)
 
 
 def check_second_factor(*, organizer: Organizer, code: str) -> str | None:
-    """"totp" or "recovery" when the code opens the console, else None; raises
+    """ "totp" or "recovery" when the code opens the console, else None; raises
     TooManyAttempts once too many wrong codes were tried."""
     _guard("code", organizer)
     cleaned = _clean(code)

@@ -72,7 +72,8 @@ def totp_code(client: FlaskClient, email: str = "mod@example.org") -> str:
     would wait for the next one."""
     with _app_of(client):
         organizer = db.session.scalar(sa.select(Organizer).where(Organizer.email == email))
-        assert organizer is not None and organizer.totp_cipher, f"{email} has no second factor"
+        assert organizer is not None, email
+        assert organizer.totp_cipher, f"{email} has no second factor"
         organizer.totp_last_step = None
         secret = privacy.decrypt(organizer.totp_cipher)
         db.session.commit()

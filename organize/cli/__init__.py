@@ -120,7 +120,9 @@ def reset_second_factor(email: str) -> None:
         raise click.ClickException(f"no organizer {email.strip().lower()}")
     organizers.reset_second_factor(organizer=organizer)
     db.session.commit()
-    click.echo(f"Second factor reset for {organizer.email}; they enrol again at their next sign-in.")
+    click.echo(
+        f"Second factor reset for {organizer.email}; they enrol again at their next sign-in."
+    )
 
 
 def _load(name: str) -> dict[str, Any]:

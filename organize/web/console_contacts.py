@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from organize.contacts import importing, roster
 from organize.extensions import db, limiter
+from organize.plumbing.i18n import N_
 from organize.web.contact_forms import (
     AudienceForm,
     ConfirmImportForm,
@@ -18,7 +19,6 @@ from organize.web.contact_forms import (
     ImportForm,
     TagsForm,
 )
-from organize.plumbing.i18n import N_
 from organize.web.organizer import bp, role_required
 
 STATUS_LABELS = {

@@ -8,6 +8,7 @@ is left off the page.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
@@ -30,7 +31,7 @@ class Attention:
     url: str
 
 
-def _count(stmt: sa.Select[tuple[int]]) -> int:
+def _count(stmt: sa.Select[Any]) -> int:
     return int(db.session.scalar(stmt) or 0)
 
 
@@ -82,7 +83,9 @@ def attention_counts(organizer: Organizer) -> list[Attention]:
         sending = Alert.status.in_(("sending", "scheduled"))
         num = _count(count.select_from(Alert).where(sending))
         label = ngettext(
-            "%(num)d alert is sending or scheduled.", "%(num)d alerts are sending or scheduled.", num
+            "%(num)d alert is sending or scheduled.",
+            "%(num)d alerts are sending or scheduled.",
+            num,
         )
         items.append(Attention("alerts", label, num, url_for("organizer.alert_list")))
     num = len(topics_due_for_review())

@@ -141,6 +141,10 @@ class CodeForm(FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=40)],
-        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"},
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
     )
     submit = SubmitField(_l("Continue"))

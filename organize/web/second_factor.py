@@ -5,7 +5,7 @@ import segno
 from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from organize import organizers
 from organize.extensions import db, limiter
@@ -15,8 +15,10 @@ from organize.web.organizer import bp, finish_sign_in, pending_organizer
 
 def qr_svg(uri: str, title: str) -> Markup:
     """The otpauth URI as an inline SVG (no script, no inline style, no image request)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=4, title=title, svgclass="qr")
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="{}" '.format(title), 1))
+    label = str(escape(title))
+    svg = segno.make(uri, error="m").svg_inline(scale=4, title=label, svgclass="qr")
+    # segno's own markup (paths from the URI's bits) and an escaped label: nothing unescaped.
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S704
 
 
 @bp.route("/login/enrol", methods=["GET", "POST"])
@@ -81,4 +83,3 @@ def second_factor() -> ResponseReturnValue:
             form.code.errors = [_("That code is not right. Check the time on your phone.")]
         db.session.commit()  # the count of wrong codes
     return render_template("organizer/code.html", form=form)
-

@@ -47,7 +47,8 @@ def test_urgent_is_one_labelled_control(sender):
     page = client.get("/organizer/alerts/new").get_data(as_text=True)
     assert page.count('name="urgent') == 1  # one checkbox, no second "are you sure" box
     label = re.search(r'<label class="choice"><input[^>]*name="urgent"[^>]*> ([^<]+)</label>', page)
-    assert label and "quiet hours" in label.group(1)  # the input sits inside its own label
+    assert label
+    assert "quiet hours" in label.group(1)
     client.post("/organizer/alerts/new", data={**FORM, "urgent": "y"})
     assert db.session.scalar(sa.select(Alert.urgent)) is True
 

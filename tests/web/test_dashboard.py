@@ -36,7 +36,8 @@ def test_the_dashboard_counts_what_waits_and_links_to_it(client):
     assert "2 rights topics are due for review." in page
     assert 'href="/organizer/moderation">2 reviews' in html
     assert 'href="/organizer/notices">1 action report' in html
-    assert "/rights/minimum-wage" in html and "/rights/overtime" in html
+    assert "/rights/minimum-wage" in html
+    assert "/rights/overtime" in html
     assert "/rights/breaks" not in html  # reviewed a month ago
     assert "You have 0 recovery codes left." in page  # the factory enrols without any
 
@@ -46,4 +47,5 @@ def test_a_moderator_sees_only_what_a_moderator_can_act_on(client):
     login(client)
     page = visible_text(client.get("/organizer/").get_data(as_text=True))
     assert "0 reviews are waiting for moderation." in page
-    assert "action report" not in page and "alerts are sending" not in page
+    assert "action report" not in page
+    assert "alerts are sending" not in page
