@@ -148,3 +148,19 @@ class CodeForm(FlaskForm):
         },
     )
     submit = SubmitField(_l("Continue"))
+
+
+class NewRecoveryCodesForm(FlaskForm):
+    """New recovery codes need the password and a current code again."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
+    submit = SubmitField(_l("Make new recovery codes"))

@@ -5,11 +5,12 @@ import segno
 from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from organize import organizers
+from organize import audit, organizers
 from organize.extensions import db, limiter
-from organize.web.forms import CodeForm
+from organize.web.forms import CodeForm, NewRecoveryCodesForm
 from organize.web.organizer import bp, finish_sign_in, pending_organizer
 
 
@@ -83,3 +84,40 @@ def second_factor() -> ResponseReturnValue:
             form.code.errors = [_("That code is not right. Check the time on your phone.")]
         db.session.commit()  # the count of wrong codes
     return render_template("organizer/code.html", form=form)
+
+
+@bp.route("/security", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])
+def security() -> ResponseReturnValue:
+    """Recovery codes left, and new ones (the old ones stop working) after the password and a
+    current code again."""
+    form = NewRecoveryCodesForm()
+    if form.validate_on_submit():
+        try:
+            again = organizers.reauthenticate(
+                organizer=current_user,
+                password=form.password.data or "",
+                code=form.code.data or "",
+            )
+        except organizers.TooManyAttempts:
+            form.code.errors = [_("Too many wrong attempts. Wait 15 minutes and try again.")]
+        else:
+            if again:
+                codes = organizers.new_recovery_codes(organizer=current_user)
+                audit.record(
+                    actor=current_user,
+                    action="organizer.recovery-codes-new",
+                    target_type="organizer",
+                    target_id=current_user.id,
+                )
+                db.session.commit()
+                next_url = url_for("organizer.dashboard")
+                return render_template("organizer/recovery_codes.html", codes=codes, next=next_url)
+            form.code.errors = [_("Wrong password or code.")]
+        db.session.commit()  # the count of wrong attempts
+    return render_template(
+        "organizer/security.html",
+        form=form,
+        left=organizers.recovery_codes_left(organizer=current_user),
+    )

@@ -140,6 +140,7 @@ ORGANIZER_PATHS = {
     "contacts": "/organizer/contacts",
     "contacts-import": "/organizer/contacts/import",
     "audiences": "/organizer/contacts/audiences",
+    "security": "/organizer/security",
     "alerts": "/organizer/alerts",
     "alert-new": "/organizer/alerts/new",
     "alert": "/organizer/alerts/{alert_id}",

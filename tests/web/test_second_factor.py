@@ -164,3 +164,20 @@ def test_a_session_of_an_organizer_without_a_second_factor_loads_no_one(app):
         session["_user_id"] = organizer.get_id()
         session["_fresh"] = True
     assert client.get("/organizer/").status_code == 302
+
+
+def test_new_recovery_codes_need_the_password_and_a_code(client):
+    make_organizer()
+    login(client)
+    assert "You have 0 recovery codes left" in client.get("/organizer/security").get_data(
+        as_text=True
+    )
+    wrong = client.post("/organizer/security", data={"password": "nope", "code": "123456"})
+    assert "Wrong password or code." in wrong.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 0
+    shown = client.post(
+        "/organizer/security", data={"password": PASSWORD, "code": totp_code(client)}
+    ).get_data(as_text=True)
+    assert len(re.findall(r"<code>[a-z2-9-]{19}</code>", shown)) == 10
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 10
+    assert "organizer.recovery-codes-new" in _actions()
