@@ -46,14 +46,15 @@ def contacts() -> str:
     """The list (masked numbers), filters and counts."""
     filters = {k: request.args.get(k, "").strip()[:40] for k in ("language", "state", "tag")}
     number = request.args.get("page", "1")
-    rows, total = roster.page(**filters, number=int(number) if number.isdigit() else 1)
+    page = min(int(number), 100_000) if number.isdigit() and number.isascii() else 1
+    rows, total = roster.page(**filters, number=page)
     return render_template(
         "organizer/contacts/list.html",
         rows=rows,
         total=total,
         filters=filters,
         counts=roster.counts(),
-        page=int(number) if number.isdigit() else 1,
+        page=page,
         per_page=roster.PER_PAGE,
     )
 
