@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from organize.web import (  # noqa: F401  (console_*: their routes join organizer.bp)
         console_alerts,
         console_campaign,
+        console_contacts,
         console_employers,
         console_inbox,
         console_notices,
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
         errors,
         organizer,
         public,
+        second_factor,
         simulator,
         templating,
     )

@@ -1,16 +1,23 @@
 """Small builders for rows, so tests say only what matters to them."""
 
+import contextlib
 import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pyotp
+import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask.testing import FlaskClient
 
-from organize import employers, organizers, reviews
+from organize import employers, organizers, privacy, reviews
 from organize.extensions import db
 from organize.models import Employer, Organizer, Review
 
 PASSWORD = "correct horse battery"
+# Every organizer the factories make has this authenticator secret (base32), as if they had
+# scanned it at their first sign-in; tests compute the current code from it with pyotp.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 # Distinct stories, so reviews made in a row are not near-duplicates of each other (a duplicate
 # is held back from the k count: `reviews.similarity`).
 STORIES = (
@@ -34,10 +41,43 @@ def make_employer(name: str = "Sunrise Cleaning", city: str = "Houston", **kw: A
     return employer
 
 
-def make_organizer(email: str = "mod@example.org", role: str = "moderator") -> Organizer:
+def make_organizer(
+    email: str = "mod@example.org", role: str = "moderator", *, enrolled: bool = True
+) -> Organizer:
+    """An organizer; `enrolled` (the default) with the second factor set up on TOTP_SECRET."""
     organizer = organizers.create(email=email, password=PASSWORD, role=role)
+    if enrolled:
+        enrol(organizer)
     db.session.commit()
     return organizer
+
+
+def enrol(organizer: Organizer, secret: str = TOTP_SECRET) -> None:
+    """The state a confirmed enrolment leaves (the caller commits)."""
+    organizer.totp_cipher = privacy.encrypt(secret)
+    organizer.totp_enabled_at = datetime.now(UTC)
+
+
+def _app_of(client: FlaskClient) -> Any:
+    """The client's app context, unless the test already holds it (then its session is the
+    one the requests use, and a second one would see stale rows)."""
+    if has_app_context() and current_app._get_current_object() is client.application:  # type: ignore[attr-defined]
+        return contextlib.nullcontext()
+    return client.application.app_context()
+
+
+def totp_code(client: FlaskClient, email: str = "mod@example.org") -> str:
+    """The organizer's current code. A code is accepted once per 30-second step (replay guard),
+    and tests sign in many times a minute: the step last used is forgotten first, as a phone
+    would wait for the next one."""
+    with _app_of(client):
+        organizer = db.session.scalar(sa.select(Organizer).where(Organizer.email == email))
+        assert organizer is not None, email
+        assert organizer.totp_cipher, f"{email} has no second factor"
+        organizer.totp_last_step = None
+        secret = privacy.decrypt(organizer.totp_cipher)
+        db.session.commit()
+    return pyotp.TOTP(secret).now()
 
 
 def make_review(
@@ -66,11 +106,20 @@ def make_review(
     return review
 
 
-def login(client: FlaskClient, email: str = "mod@example.org") -> None:
+def login(client: FlaskClient, email: str = "mod@example.org", next: str | None = None) -> str:
+    """Sign in with both factors (password, then the current TOTP code); returns where the
+    console sends the organizer next."""
     response = client.post(
-        "/organizer/login", data={"email": email, "password": PASSWORD}, follow_redirects=False
+        "/organizer/login",
+        query_string={"next": next} if next is not None else None,
+        data={"email": email, "password": PASSWORD},
+        follow_redirects=False,
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert response.headers["Location"] == "/organizer/login/code", response.headers["Location"]
+    response = client.post("/organizer/login/code", data={"code": totp_code(client, email)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return str(response.headers["Location"])
 
 
 def dump_database() -> str:

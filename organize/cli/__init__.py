@@ -10,7 +10,7 @@ import click
 import sqlalchemy as sa
 from babel.messages.frontend import CommandLineInterface
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from organize import employers, organizers, resources, reviews, rights
 from organize.cli.alerts import alerts_cli, import_subscribers
@@ -104,6 +104,25 @@ def create_organizer(email: str, role: str, password: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created {role} {email.strip().lower()}.")
+    click.echo("They set up their second factor (an authenticator app) at their first sign-in.")
+
+
+@click.command("reset-second-factor")
+@click.argument("email")
+@with_appcontext
+def reset_second_factor(email: str) -> None:
+    """For a lost phone: forget an organizer's authenticator and recovery codes and end their
+    sessions; they set a new one up at their next sign-in (audited)."""
+    organizer = db.session.scalar(
+        sa.select(Organizer).where(Organizer.email == email.strip().lower())
+    )
+    if organizer is None:
+        raise click.ClickException(f"no organizer {email.strip().lower()}")
+    organizers.reset_second_factor(organizer=organizer)
+    db.session.commit()
+    click.echo(
+        f"Second factor reset for {organizer.email}; they enrol again at their next sign-in."
+    )
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -223,6 +242,7 @@ def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     app.cli.add_command(translate)
     app.cli.add_command(create_organizer)
+    app.cli.add_command(reset_second_factor)
     app.cli.add_command(seed_demo)
     app.cli.add_command(import_subscribers)
     app.cli.add_command(alerts_cli)

@@ -12,7 +12,7 @@ from organize.models.alerts import (
 from organize.models.base import Base
 from organize.models.campaign import AlertTemplate, InboxMessage, InboxThread, OrganizerPhone
 from organize.models.employers import Employer, EmployerAlias
-from organize.models.organizers import ROLES, AuditEvent, Organizer
+from organize.models.organizers import ROLES, AuditEvent, Organizer, RecoveryCode
 from organize.models.outbound import OutboxMessage, PendingBlank, PendingRecording, PendingText
 from organize.models.resources import RESOURCE_KINDS, Resource
 from organize.models.retention import DeliveryTally
@@ -22,6 +22,7 @@ from organize.models.subscribers import (
     SUBSCRIBER_STATUSES,
     Contact,
     ExpiringEntry,
+    SavedAudience,
     Subscriber,
 )
 
@@ -56,9 +57,11 @@ __all__ = [
     "PendingBlank",
     "PendingRecording",
     "PendingText",
+    "RecoveryCode",
     "Resource",
     "Review",
     "RightsTopic",
     "RightsTranslation",
+    "SavedAudience",
     "Subscriber",
 ]

@@ -28,6 +28,12 @@ class Organizer(UserMixin, Base):
     session_nonce: so.Mapped[str] = so.mapped_column(
         sa.String(32), default=lambda: secrets.token_hex(16), server_default=""
     )
+    # The second factor (TOTP): the secret Fernet-encrypted (`privacy.encrypt`), set at the
+    # start of enrolment; the console opens only once `totp_enabled_at` is set. The last time
+    # step accepted, so one code never signs in twice (RFC 6238 §5.2).
+    totp_cipher: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    totp_enabled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session (and remember cookie): id and generation."""
@@ -41,6 +47,21 @@ class Organizer(UserMixin, Base):
     def can(self, *roles: str) -> bool:
         """Admins can do everything; others only what their role names."""
         return self.role == "admin" or self.role in roles
+
+
+class RecoveryCode(Base):
+    """A one-time code for a lost phone: argon2 hash of the whole code, looked up by its first
+    characters (not secret) so one sign-in verifies one hash, not ten."""
+
+    __tablename__ = "recovery_code"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    organizer_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("organizer.id", ondelete="CASCADE"), index=True
+    )
+    lookup: so.Mapped[str] = so.mapped_column(sa.String(8))
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(200))
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

@@ -45,6 +45,21 @@ class Subscriber(Base):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
+class SavedAudience(Base):
+    """A named filter over subscribers (the keys of an alert's audience), chosen when composing;
+    the alert keeps a copy of the filter, so editing this one later changes no sent alert."""
+
+    __tablename__ = "saved_audience"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    filter: so.Mapped[dict[str, list[str]]] = so.mapped_column(sa.JSON, default=dict)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("organizer.id", ondelete="SET NULL")
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
 class ExpiringEntry(Base):
     """Expiring state when Redis is absent (`organize.plumbing.expiring`): replay ids, a
     conversation in progress, a call's review, budgets. Never read past `expires_at`, and

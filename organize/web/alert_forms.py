@@ -1,5 +1,7 @@
 """Forms of the alert composer. Texts per language; English is required (the fallback)."""
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from organize.contacts import roster
 from organize.employers import INDUSTRIES, INDUSTRY_LABELS
 from organize.outbound.segments import MAX_BODY
 from organize.plumbing.i18n import LANGUAGE_NAMES
@@ -73,11 +76,21 @@ class AlertForm(FlaskForm):
         # The browser's own format first: a draft's time is rendered back into the field.
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
     )
-    urgent = BooleanField(_l("Urgent: send even during quiet hours (21:00–8:00)"))
-    urgent_confirmed = BooleanField(_l("Yes, this cannot wait until morning"))
+    # One control: ticking it is the confirmation (its words say what it does).
+    urgent = BooleanField(
+        _l("Urgent: this cannot wait until morning. Send even during quiet hours (21:00–8:00).")
+    )
     rsvp = BooleanField(_l('Ask for an RSVP ("Reply 1 if you can come")'))
     smart_encoding = BooleanField(_l("Swap curly quotes and long dashes for plain ones"))
     save = SubmitField(_l("Save draft"))
+    saved_audience = SelectField(_l("A saved audience"), choices=[], validate_choice=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.saved_audience.choices = [
+            SelectChoice("", _l("None: only the choices below")),
+            *(SelectChoice(value, name) for value, name in roster.choices()),
+        ]
 
 
 for _name, _field in _text_fields().items():
@@ -85,9 +98,14 @@ for _name, _field in _text_fields().items():
 
 
 class SendForm(FlaskForm):
-    """Send now; the password is asked again for a large audience."""
+    """Send now; the password and a code are asked again for a large audience."""
 
     password = PasswordField(_l("Your password (asked again for large audiences)"))
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[Length(max=40)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
     send = SubmitField(_l("Send now"))
 
 

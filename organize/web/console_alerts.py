@@ -13,6 +13,7 @@ from organize import organizers
 from organize.alerts import compose, deliveries, fanout
 from organize.alerts.bodies import rsvp_line, sms_text
 from organize.campaign import drafts, progress, schedule
+from organize.contacts import roster
 from organize.extensions import db
 from organize.models import Alert, AlertTemplate, Delivery
 from organize.outbound.jobs import QueueUnavailable
@@ -73,12 +74,13 @@ def _audience(form: AlertForm) -> dict[str, list[str]]:
     def split(value: str | None) -> list[str]:
         return [v.strip() for v in (value or "").split(",") if v.strip()]
 
-    return {
+    chosen = {
         "languages": list(form.languages.data or []),
         "regions": [r.upper() for r in split(form.regions.data)],
         "industries": list(form.industries.data or []),
         "tags": split(form.tags.data),
     }
+    return roster.with_saved(chosen, form.saved_audience.data)  # plus a saved audience's filter
 
 
 @bp.get("/alerts")
@@ -99,25 +101,22 @@ def alert_new() -> ResponseReturnValue:
         data=drafts.form_data(template) if template and request.method == "GET" else None
     )
     if form.validate_on_submit():
-        if form.urgent.data and not form.urgent_confirmed.data:
-            form.urgent_confirmed.errors = [_("Confirm that this alert is urgent.")]
+        send_at = schedule.to_utc(form.send_at.data) if form.send_at.data else None
+        try:
+            alert = compose.create(
+                texts=_texts(form),
+                channel=form.channel.data or "sms",
+                audience=_audience(form),
+                urgent=bool(form.urgent.data),
+                rsvp=bool(form.rsvp.data),
+                send_at=send_at,
+                actor=current_user,
+            )
+        except compose.AlertError as exc:
+            form.body_en.errors = [_(exc.message, **exc.params)]
         else:
-            send_at = schedule.to_utc(form.send_at.data) if form.send_at.data else None
-            try:
-                alert = compose.create(
-                    texts=_texts(form),
-                    channel=form.channel.data or "sms",
-                    audience=_audience(form),
-                    urgent=bool(form.urgent.data),
-                    rsvp=bool(form.rsvp.data),
-                    send_at=send_at,
-                    actor=current_user,
-                )
-            except compose.AlertError as exc:
-                form.body_en.errors = [_(exc.message, **exc.params)]
-            else:
-                db.session.commit()
-                return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+            db.session.commit()
+            return redirect(url_for("organizer.alert_page", alert_id=alert.id))
     return render_template(
         "organizer/alerts/new.html",
         form=form,
@@ -249,9 +248,25 @@ def alert_send(alert_id: int) -> ResponseReturnValue:
         abort(400)
     recipients = sum(compose.audience_by_locale(alert.audience).values())
     if recipients > int(current_app.config["CONFIRM_ABOVE"]):
-        again = organizers.authenticate(email=current_user.email, password=form.password.data or "")
-        if again is None:
-            flash(_("To send to %(num)d people, enter your password again.", num=recipients))
+        try:  # the password and a fresh code again (rate-limited per organizer)
+            again = organizers.reauthenticate(
+                organizer=current_user,
+                password=form.password.data or "",
+                code=form.code.data or "",
+            )
+        except organizers.TooManyAttempts:
+            db.session.commit()
+            flash(_("Too many wrong attempts. Wait 15 minutes and try again."))
+            return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+        if not again:
+            db.session.commit()  # the count of wrong attempts
+            flash(
+                _(
+                    "To send to %(num)d people, enter your password and a code from your "
+                    "authenticator app again.",
+                    num=recipients,
+                )
+            )
             return redirect(url_for("organizer.alert_page", alert_id=alert.id))
     try:
         started = fanout.send(alert=alert, actor=current_user)

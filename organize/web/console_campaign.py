@@ -32,7 +32,6 @@ def _form_data(alert: Alert) -> dict[str, object]:
         "industries": audience.get("industries", []),
         "tags": ", ".join(audience.get("tags", [])),
         "urgent": alert.urgent,
-        "urgent_confirmed": alert.urgent,
         "rsvp": alert.rsvp,
         "send_at": schedule.to_local(alert.send_at).replace(tzinfo=None) if alert.send_at else None,
     }
@@ -51,27 +50,24 @@ def alert_edit(alert_id: int) -> ResponseReturnValue:
         return redirect(url_for("organizer.alert_page", alert_id=alert.id))
     form = AlertForm(data=_form_data(alert) if request.method == "GET" else None)
     if form.validate_on_submit():
-        if form.urgent.data and not form.urgent_confirmed.data:
-            form.urgent_confirmed.errors = [_("Confirm that this alert is urgent.")]
+        try:
+            compose.update(
+                alert=alert,
+                texts=_texts(form),
+                actor=current_user,
+                channel=form.channel.data or "sms",
+                audience=_audience(form),
+                urgent=bool(form.urgent.data),
+                rsvp=bool(form.rsvp.data),
+                send_at=schedule.to_utc(form.send_at.data) if form.send_at.data else None,
+            )
+        except compose.AlertError as exc:
+            db.session.rollback()
+            form.body_en.errors = [_(exc.message, **exc.params)]
         else:
-            try:
-                compose.update(
-                    alert=alert,
-                    texts=_texts(form),
-                    actor=current_user,
-                    channel=form.channel.data or "sms",
-                    audience=_audience(form),
-                    urgent=bool(form.urgent.data),
-                    rsvp=bool(form.rsvp.data),
-                    send_at=schedule.to_utc(form.send_at.data) if form.send_at.data else None,
-                )
-            except compose.AlertError as exc:
-                db.session.rollback()
-                form.body_en.errors = [_(exc.message, **exc.params)]
-            else:
-                db.session.commit()
-                flash(_("Draft saved."))
-                return redirect(url_for("organizer.alert_page", alert_id=alert.id))
+            db.session.commit()
+            flash(_("Draft saved."))
+            return redirect(url_for("organizer.alert_page", alert_id=alert.id))
     return render_template(
         "organizer/alerts/new.html",
         form=form,

@@ -133,3 +133,34 @@ class NoticeForm(FlaskForm):
     )
     when = StringField(_l("When?"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Send to the organizers"))
+
+
+class CodeForm(FlaskForm):
+    """The second factor: a 6-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class NewRecoveryCodesForm(FlaskForm):
+    """New recovery codes need the password and a current code again."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
+    submit = SubmitField(_l("Make new recovery codes"))

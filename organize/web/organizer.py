@@ -1,12 +1,13 @@
 """The organizer console: sign-in, moderation queue, audit log."""
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -15,9 +16,14 @@ from wtforms.fields.choices import SelectChoice
 from organize import audit, organizers, reviews
 from organize.extensions import db, limiter, login_manager
 from organize.models import AuditEvent, Organizer, Review
+from organize.web.dashboard import attention_counts, topics_due_for_review
 from organize.web.forms import ApproveForm, LoginForm, RejectForm
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
+# Between the password and the second factor the session holds only this: who (with the session
+# generation, so a sign-out everywhere voids it), since when, and where to go after.
+PENDING = "second_factor_pending"
+PENDING_SECONDS = 5 * 60
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -26,8 +32,21 @@ R = TypeVar("R")
 @login_manager.user_loader
 def load_user(user_id: str) -> Organizer | None:
     """Flask-Login's loader: the session names the organizer *and* their session generation,
-    so a cookie captured before a sign-out no longer loads anyone after it."""
-    return organizers.from_session_id(session_id=user_id)
+    so a cookie captured before a sign-out no longer loads anyone after it. An organizer without
+    a confirmed second factor loads as no one: a password alone never opens the console."""
+    organizer = organizers.from_session_id(session_id=user_id)
+    return organizer if organizer is not None and organizers.enrolled(organizer) else None
+
+
+def pending_organizer() -> tuple[Organizer, str] | None:
+    """The organizer whose password was right a moment ago (and where they were going)."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    organizer = organizers.from_session_id(session_id=str(pending.get("who", "")))
+    if organizer is None or not organizer.active:
+        return None
+    return organizer, str(pending.get("next") or url_for("organizer.dashboard"))
 
 
 def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -75,17 +94,21 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login() -> ResponseReturnValue:
-    """Email and password (argon2)."""
+    """Email and password (argon2); then the second factor (enrolment the first time)."""
     form = LoginForm()
     if form.validate_on_submit():
         organizer = organizers.authenticate(
             email=form.email.data or "", password=form.password.data or ""
         )
         if organizer is not None:
-            login_user(organizer)
-            audit.record(actor=organizer, action="organizer.login")
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            db.session.commit()  # a new session generation or a rehash
+            session[PENDING] = {
+                "who": organizer.get_id(),
+                "at": int(time.time()),
+                "next": _safe_next(request.args.get("next")),
+            }
+            step = "second_factor" if organizers.enrolled(organizer) else "enrol"
+            return redirect(url_for(f"organizer.{step}"))
         db.session.rollback()
         form.password.errors = [_("Wrong email or password.")]
     return render_template("organizer/login.html", form=form)
@@ -103,14 +126,23 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("public.home"))
 
 
+def finish_sign_in(organizer: Organizer, how: str) -> None:
+    """Both factors passed: the session opens (the caller commits)."""
+    session.pop(PENDING, None)
+    login_user(organizer)
+    audit.record(actor=organizer, action="organizer.login", detail={"second_factor": how})
+
+
 @bp.get("/")
 @login_required
 def dashboard() -> str:
-    """What needs doing."""
-    waiting = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Review).where(Review.status == "pending")
+    """What needs attention, with counts and links."""
+    return render_template(
+        "organizer/dashboard.html",
+        attention=attention_counts(current_user),
+        topics=topics_due_for_review(),
+        recovery_left=organizers.recovery_codes_left(organizer=current_user),
     )
-    return render_template("organizer/dashboard.html", waiting=waiting or 0)
 
 
 @bp.get("/moderation")

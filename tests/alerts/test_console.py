@@ -1,11 +1,13 @@
 """The alert composer and its page, through the browser-facing routes."""
 
+import re
+
 import sqlalchemy as sa
 
 from organize.extensions import db
 from organize.models import Alert, AuditEvent
 from tests.alerts.conftest import add_subscribers
-from tests.factories import login, make_organizer
+from tests.factories import PASSWORD, login, make_organizer, totp_code
 from tests.htmltools import visible_text
 
 FORM = {
@@ -39,12 +41,16 @@ def test_compose_saves_a_draft_and_shows_the_estimate(sender, fake_twilio):
     assert actions == {"organizer.login", "alert.create"}
 
 
-def test_urgent_needs_confirmation(sender):
+def test_urgent_is_one_labelled_control(sender):
     client = sender.test_client()
     _organizer(client)
-    page = client.post("/organizer/alerts/new", data={**FORM, "urgent": "y"}).get_data(as_text=True)
-    assert "Confirm that this alert is urgent" in page
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Alert)) == 0
+    page = client.get("/organizer/alerts/new").get_data(as_text=True)
+    assert page.count('name="urgent') == 1  # one checkbox, no second "are you sure" box
+    label = re.search(r'<label class="choice"><input[^>]*name="urgent"[^>]*> ([^<]+)</label>', page)
+    assert label
+    assert "quiet hours" in label.group(1)
+    client.post("/organizer/alerts/new", data={**FORM, "urgent": "y"})
+    assert db.session.scalar(sa.select(Alert.urgent)) is True
 
 
 def test_english_is_required_and_long_texts_refused(sender):
@@ -83,8 +89,30 @@ def test_large_audiences_need_the_password_again(sender, fake_twilio):
     alert = db.session.scalar(sa.select(Alert))
     client.post(f"/organizer/alerts/{alert.id}/send", data={"password": "wrong"})
     assert fake_twilio.messages == []
-    client.post(f"/organizer/alerts/{alert.id}/send", data={"password": "correct horse battery"})
+    password_only = {"password": PASSWORD}  # a password alone does not send …
+    client.post(f"/organizer/alerts/{alert.id}/send", data=password_only)
+    assert fake_twilio.messages == []
+    wrong_password = {"password": "wrong", "code": totp_code(client, "org@example.org")}
+    client.post(f"/organizer/alerts/{alert.id}/send", data=wrong_password)
+    assert fake_twilio.messages == []
+    both = {"password": PASSWORD, "code": totp_code(client, "org@example.org")}
+    client.post(f"/organizer/alerts/{alert.id}/send", data=both)  # … the password and a code do
     assert sum(fake_twilio.counts_by_recipient().values()) == 3
+
+
+def test_the_send_recheck_locks_after_five_wrong_tries(sender, fake_twilio):
+    sender.config.update(CONFIRM_ABOVE=2)
+    client = sender.test_client()
+    _organizer(client)
+    add_subscribers(3)
+    client.post("/organizer/alerts/new", data=FORM)
+    alert = db.session.scalar(sa.select(Alert))
+    for _ in range(5):
+        client.post(f"/organizer/alerts/{alert.id}/send", data={"password": "guess", "code": "1"})
+    both = {"password": PASSWORD, "code": totp_code(client, "org@example.org")}
+    answer = client.post(f"/organizer/alerts/{alert.id}/send", data=both, follow_redirects=True)
+    assert "Too many wrong attempts" in answer.get_data(as_text=True)  # even the right ones
+    assert fake_twilio.messages == []
 
 
 def test_segments_endpoint(sender):

@@ -22,9 +22,9 @@ from organize import create_app, organizers
 from organize.cli import seed_employers_and_reviews, seed_resources, seed_rights
 from organize.extensions import db
 from organize.models import Base
-from tests.browser.helpers import ACCOUNTS
+from tests.browser.helpers import ACCOUNTS, SERVED
 from tests.conftest import make_config
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, enrol
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 FLAGS = [
@@ -79,7 +79,7 @@ def _seed(app: Flask) -> None:
     with app.app_context():
         Base.metadata.create_all(db.engine)
         for role, email in ACCOUNTS.items():
-            organizers.create(email=email, password=PASSWORD, role=role)
+            enrol(organizers.create(email=email, password=PASSWORD, role=role))
         db.session.commit()
         seed_rights()
         seed_resources()
@@ -104,6 +104,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iter
         )
     )
     _seed(app)
+    SERVED["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

@@ -146,7 +146,6 @@ def test_no_stored_script_runs_anywhere(open_page):
         admin.fill(f"[name=title_{locale}]", short(1)[:200])
         admin.fill(f"[name=body_{locale}]", LONG[:300])
     admin.check("[name=urgent]")
-    admin.check("[name=urgent_confirmed]")
     admin.locator("[type=submit][name=save]").click()
     unharmed(admin)
     admin.locator("[type=submit][name=send]").click()

@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from organize.plumbing import logscrub
-from tests.factories import PASSWORD, login, make_employer, make_organizer
+from tests.factories import login, make_employer, make_organizer
 
 HOSTILE_QUERIES = ["endpoint=x", "_method=POST", "slug=", "_external=1", "_anchor=x", "_scheme=x"]
 
@@ -67,23 +67,12 @@ def test_the_error_page_survives_its_own_failure(live_app, monkeypatch):
 )
 def test_login_never_redirects_off_site(client, target):
     make_organizer()
-    response = client.post(
-        "/organizer/login",
-        query_string={"next": target},
-        data={"email": "mod@example.org", "password": PASSWORD},
-    )
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/organizer/"
+    assert login(client, next=target) == "/organizer/"
 
 
 def test_login_keeps_a_local_next(client):
     make_organizer()
-    response = client.post(
-        "/organizer/login",
-        query_string={"next": "/organizer/moderation?page=2"},
-        data={"email": "mod@example.org", "password": PASSWORD},
-    )
-    assert response.headers["Location"] == "/organizer/moderation?page=2"
+    assert login(client, next="/organizer/moderation?page=2") == "/organizer/moderation?page=2"
 
 
 def test_hsts_only_in_production(app_factory):
