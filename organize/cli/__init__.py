@@ -125,8 +125,22 @@ def seed_rights() -> int:
             reviewed_by=data.get("reviewed_by", ""),
             sources=list(data.get("sources", [])),
             texts=texts,
+            state_notes=_state_notes(data.get("state_note", [])),
         )
     return len(files)
+
+
+def _state_notes(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """`[[state_note]]` rows (state, en, es, … and `draft = ["zh"]`) → rights.upsert's shape."""
+    notes: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        drafts = set(row.get("draft", []))
+        notes[row["state"]] = {
+            locale: {"text": text, "draft": locale in drafts}
+            for locale, text in row.items()
+            if locale not in ("state", "draft")
+        }
+    return notes
 
 
 def seed_national() -> int:
@@ -154,6 +168,7 @@ def _seed_places(rows: list[dict[str, Any]]) -> int:
             texts=dict(row.get("texts", {})),
             schedule=list(row.get("schedule", [])),
             url=row.get("url", ""),
+            city=row.get("city", ""),
         )
     return len(rows)
 

@@ -16,7 +16,7 @@ from organize.models.outbound import OutboxMessage, PendingBlank, PendingRecordi
 from organize.models.resources import RESOURCE_KINDS, Resource
 from organize.models.retention import DeliveryTally
 from organize.models.reviews import CHANNELS, FLAG_FIELDS, RATING_FIELDS, STATUSES, Review
-from organize.models.rights import RightsTopic, RightsTranslation
+from organize.models.rights import RightsStateNote, RightsTopic, RightsTranslation
 from organize.models.subscribers import (
     SUBSCRIBER_STATUSES,
     Contact,
@@ -53,6 +53,7 @@ __all__ = [
     "PendingText",
     "Resource",
     "Review",
+    "RightsStateNote",
     "RightsTopic",
     "RightsTranslation",
     "Subscriber",
