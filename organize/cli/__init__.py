@@ -111,9 +111,18 @@ def _load(name: str) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+def rights_seed_files() -> list[Path]:
+    """organize/seed/rights/*.toml in menu order (rights_menu.toml; unlisted ones last)."""
+    order: list[str] = _load("rights_menu.toml").get("order", [])
+    return sorted(
+        (SEED_DIR / "rights").glob("*.toml"),
+        key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem),
+    )
+
+
 def seed_rights() -> int:
     """Load every rights topic from organize/seed/rights/*.toml."""
-    files = sorted((SEED_DIR / "rights").glob("*.toml"))
+    files = rights_seed_files()
     for position, path in enumerate(files):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         texts = {k: v for k, v in data.items() if isinstance(v, dict)}
