@@ -108,9 +108,12 @@ def test_eighteen_topics_in_five_languages_each_sourced_reviewed_and_with_the_li
     for locale in LOCALES:
         for view in rights.topics(locale=locale):
             assert view.locale == locale, (view.slug, locale)  # no English fallback
-            assert view.title and view.summary and view.body, (view.slug, locale)
+            assert view.title, (view.slug, locale)
+            assert view.summary, (view.slug, locale)
+            assert view.body, (view.slug, locale)
             assert any(".gov/" in s["url"] for s in view.sources), view.slug
-            assert view.reviewed_on is not None and view.reviewed_by, view.slug
+            assert view.reviewed_on is not None, view.slug
+            assert view.reviewed_by, view.slug
             # zh / tl / ht are drafts until a native speaker reviews them; en / es are not
             assert view.draft == (locale in ("zh", "tl", "ht")), (view.slug, locale)
 
