@@ -89,3 +89,10 @@ def test_any_reader_can_text_a_state_or_zip_after_a_topic(seeded, phone_factory)
     # a state's letters mean nothing special before a topic is open: the list comes back
     phone.send("RIGHTS")
     assert (phone.send("CA") or "").startswith("Your rights:")
+
+
+def test_near_takes_a_zip_code(seeded, phone):
+    phone.send("NEAR")
+    reply = phone.send("77002") or ""  # Houston
+    assert "Gulf Coast Workers Center" in reply
+    assert "Bay Area" not in reply
