@@ -28,8 +28,8 @@ from organize.employers import INDUSTRIES as EMPLOYER_INDUSTRIES  # noqa: E402
 from organize.models.resources import RESOURCE_KINDS as MODEL_RESOURCE_KINDS  # noqa: E402
 from organize.models.reviews import FLAG_FIELDS, RATING_FIELDS  # noqa: E402
 from organize.outbound.segments import measure, plain_spelling  # noqa: E402
-from organize.resources import STATES  # noqa: E402
 from organize.rights import CATEGORIES as RIGHTS_CATEGORIES  # noqa: E402
+from organize.seed.check_notes import state_note_problems  # noqa: E402
 
 CATEGORIES = set(RIGHTS_CATEGORIES)
 INDUSTRIES = set(EMPLOYER_INDUSTRIES)
@@ -199,47 +199,8 @@ def check_rights(report: Report) -> None:
                 report.problem(lwhere, "body should link to at least one official source")
         for locale in DRAFT_LOCALES:
             check_draft(data.get(locale), f"{where} [{locale}]", locale, report)
-        check_state_notes(data, where, report)
-
-
-def check_state_notes(data: dict[str, Any], where: str, report: Report) -> None:
-    """`[[state_note]]`: a state code, English and Spanish (other locales optional, listed in
-    `draft` while drafts), each short enough to text with the advice line and a link."""
-    notes = data.get("state_note", [])
-    if not isinstance(notes, list):
-        report.problem(where, "state_note must be an array of tables ([[state_note]])")
-        return
-    seen: set[str] = set()
-    for i, note in enumerate(notes):
-        nwhere = f"{where} state_note[{i}]"
-        if not isinstance(note, dict) or note.get("state") not in STATES:
-            report.problem(nwhere, "needs state = a two-letter state code")
-            continue
-        if note["state"] in seen:
-            report.problem(nwhere, f"second note for {note['state']}")
-        seen.add(note["state"])
-        drafts = note.get("draft", [])
-        if not isinstance(drafts, list) or not set(drafts) <= set(DRAFT_LOCALES):
-            report.problem(nwhere, f"draft must list locales among {DRAFT_LOCALES}")
-        for locale, text in note.items():
-            if locale in ("state", "draft"):
-                continue
-            if locale not in DISCLAIMER or not isinstance(text, str) or not text.strip():
-                report.problem(nwhere, f"{locale!r}: a note is a non-empty text in a known locale")
-            elif not fits_note(data["slug"], locale, text):
-                report.problem(nwhere, f"[{locale}] note, advice line and link pass 3 SMS segments")
-            elif locale == "en" and not text.isascii():
-                report.problem(nwhere, "English note must be plain ASCII")
-        for locale in LOCALES:
-            if locale not in note:
-                report.problem(nwhere, f"missing the {locale} text")
-
-
-def fits_note(slug: str, locale: str, text: str) -> bool:
-    """Whether a state note's SMS reply fits three segments (as `fits_by_text`)."""
-    link = "https://" + "x" * 32 + f"/rights/{slug}?state=XX&lang={locale}"
-    reply = f"{text}\n{'x' * SMS_ADVICE}\n{link}\n{'x' * SMS_TAIL}"
-    return measure(plain_spelling(reply)).count <= 3
+        for nwhere, message in state_note_problems(data, where, LOCALES, DRAFT_LOCALES):
+            report.problem(nwhere, message)
 
 
 def check_draft(block: Any, where: str, locale: str, report: Report) -> None:
