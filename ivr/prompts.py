@@ -34,6 +34,11 @@ TEXTS: dict[str, Callable[..., str]] = {
     "topic_options": lambda: _(
         "To hear it again, press 1. To get it by text message, press 2. To go back, press star."
     ),
+    "state_option": lambda: _("For the rules in your state, press 3."),
+    "zip_prompt": lambda: _("Please enter your five-digit ZIP code."),
+    "no_state_note": lambda: _(
+        "We have no note for your state on this topic yet. The rules you heard apply."
+    ),
     "text_sent": lambda: _("We sent you a text message."),
     "text_failed": lambda: _(
         "Sorry, we could not send the text right now. Please try again later."

@@ -80,6 +80,8 @@ def defaults(production: bool) -> dict[str, Any]:
         "QUIET_HOURS_END": 8,  # … until 8:00, subscriber-local
         "DEFAULT_TIME_ZONE": "America/Chicago",
         "REVIEW_K_THRESHOLD": 3,
+        # A rights topic reviewed longer ago than this is listed for re-review (12 months).
+        "RIGHTS_REVIEW_MAX_AGE_DAYS": 365,
         "REVIEW_PUBLISH_DELAY": "24-168" if production else "0",
         "REVIEW_MAX_CHARS": 5000,
         "REVIEW_RATE_LIMIT": "10 per hour",
@@ -136,6 +138,7 @@ ENV_TYPES: dict[str, type] = {
     "QUIET_HOURS_END": int,
     "DEFAULT_TIME_ZONE": str,
     "REVIEW_K_THRESHOLD": int,
+    "RIGHTS_REVIEW_MAX_AGE_DAYS": int,
     "REVIEW_PUBLISH_DELAY": str,
     "REVIEW_RATE_LIMIT": str,
     "EMPLOYER_CREATE_LIMIT": str,

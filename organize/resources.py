@@ -3,11 +3,15 @@
 National agencies and hotlines (region "national") are the fallback for every state: they are
 listed apart from local groups, and worker co-ops (a way to find work) apart from legal help."""
 
+from dataclasses import dataclass, field
+
 import sqlalchemy as sa
 
 from organize.extensions import db
 from organize.models import Resource
 from organize.plumbing.i18n import N_
+from organize.plumbing.text import fold
+from organize.plumbing.zipcodes import state_for_zip
 
 NATIONAL = "national"  # not a place name: a location never sits at rest
 KIND_LABELS = {
@@ -45,6 +49,41 @@ def find(*, region: str | None = None, kind: str | None = None) -> list[Resource
     if kind:
         stmt = stmt.where(Resource.kind == kind)
     return list(db.session.scalars(stmt))
+
+
+@dataclass
+class Search:
+    """What a "state, city or ZIP" search found: the state it settled on (a ZIP code's, a typed
+    code's or the picked one), the city asked for, and the local places, co-ops apart."""
+
+    region: str = ""
+    city: str = ""
+    places: list[Resource] = field(default_factory=list)
+    coops: list[Resource] = field(default_factory=list)
+
+
+def search(*, region: str = "", where: str = "", kind: str = "") -> Search:
+    """Local help by state and by city or ZIP code. A ZIP code stands for its state (its first
+    three digits; no address is needed or kept); a city matches accent- and case-blind."""
+    where = where.strip()[:60]
+    region = region.upper() if region.upper() in STATES else ""
+    city = ""
+    if (from_zip := state_for_zip(where)) is not None:
+        region = from_zip
+    elif where.upper() in STATES:
+        region = where.upper()
+    elif where:
+        city = where
+    found = find(region=region or None, kind=kind or None)
+    if city:
+        wanted = fold(city)
+        found = [p for p in found if wanted and wanted in fold(p.city or "")]
+    return Search(
+        region=region,
+        city=city,
+        places=[p for p in found if p.kind != "co-op"],
+        coops=[p for p in found if p.kind == "co-op"],
+    )
 
 
 def national() -> list[Resource]:

@@ -2,7 +2,7 @@
 
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import nh3
@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from sqlalchemy import orm as so
 
 from organize.extensions import db
-from organize.models import RightsTopic, RightsTranslation
+from organize.models import RightsStateNote, RightsTopic, RightsTranslation
 from organize.plumbing.i18n import N_
 
 CATEGORIES: dict[str, str] = {
@@ -179,16 +179,23 @@ def upsert(
     reviewed_by: str = "",
     sources: list[dict[str, Any]],
     texts: dict[str, dict[str, Any]],
+    state_notes: dict[str, dict[str, dict[str, Any]]] | None = None,
 ) -> RightsTopic:
-    """Create or update a topic and its translations (used by seeding and imports)."""
+    """Create or update a topic and its translations (used by seeding and imports).
+    `state_notes` ({"CA": {"en": {"text": …, "draft": False}}}), when given, replaces the
+    topic's notes. Changed sources are dated, so that the topic comes up for review."""
     _cache().clear()
     found = db.session.scalar(sa.select(RightsTopic).where(RightsTopic.slug == slug))
     if found is None:
         found = RightsTopic(slug=slug)
         db.session.add(found)
+    elif list(found.sources or []) != list(sources):
+        found.sources_changed_on = date.today()
     found.category, found.position, found.reviewed_on = category, position, reviewed_on
     found.reviewed_by = reviewed_by
     found.sources = sources
+    if state_notes is not None:
+        _replace_notes(found, state_notes)
     existing = {t.locale: t for t in found.translations}
     for locale, fields in texts.items():
         translation = existing.get(locale) or RightsTranslation(locale=locale)
@@ -202,3 +209,91 @@ def upsert(
             found.translations.append(translation)
     db.session.flush()
     return found
+
+
+def _replace_notes(found: RightsTopic, notes: dict[str, dict[str, dict[str, Any]]]) -> None:
+    existing = {(n.region, n.locale): n for n in found.state_notes}
+    wanted = {(region, locale) for region, texts in notes.items() for locale in texts}
+    for key, gone in existing.items():
+        if key not in wanted:
+            found.state_notes.remove(gone)
+    for region, texts in notes.items():
+        for locale, fields in texts.items():
+            note = existing.get((region, locale))
+            if note is None:
+                note = RightsStateNote(region=region, locale=locale)
+                found.state_notes.append(note)
+            note.text, note.draft = fields["text"], bool(fields.get("draft", False))
+
+
+@dataclass(frozen=True)
+class StateNoteView:
+    """What a state adds to a topic, in one language (English when the reader's is missing)."""
+
+    slug: str
+    region: str
+    text: str
+    locale: str
+    draft: bool = False
+
+
+def state_note(*, slug: str, region: str, locale: str) -> StateNoteView | None:
+    """The topic's note for a state in the locale, falling back to English like topics do;
+    None when the topic has no note for that state."""
+    stmt = (
+        sa.select(RightsStateNote)
+        .join(RightsTopic)
+        .where(RightsTopic.slug == slug, RightsStateNote.region == region.upper())
+    )
+    by_locale = {n.locale: n for n in db.session.scalars(stmt)}
+    note = by_locale.get(locale) or by_locale.get(FALLBACK_LOCALE)
+    if note is None:
+        return None
+    return StateNoteView(slug, note.region, note.text, note.locale, bool(note.draft))
+
+
+def note_regions(*, slug: str) -> list[str]:
+    """States that have a note on this topic, sorted."""
+    stmt = (
+        sa.select(RightsStateNote.region)
+        .join(RightsTopic)
+        .where(RightsTopic.slug == slug)
+        .distinct()
+        .order_by(RightsStateNote.region)
+    )
+    return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class DueForReview:
+    """A topic the organizers should check again, and why."""
+
+    slug: str
+    title: str
+    reviewed_on: date | None
+    reviewed_by: str
+    reason: str  # "never" | "old" | "sources"
+
+
+def due_for_review(*, today: date | None = None) -> list[DueForReview]:
+    """Topics never reviewed, reviewed longer ago than RIGHTS_REVIEW_MAX_AGE_DAYS (default 12
+    months), or whose sources changed after their review: law and agency pages move, and a
+    worker center can only stand behind what it checked recently. Oldest review first."""
+    today = today or date.today()
+    oldest = today - timedelta(days=int(current_app.config["RIGHTS_REVIEW_MAX_AGE_DAYS"]))
+    stmt = sa.select(RightsTopic).options(so.selectinload(RightsTopic.translations))
+    due = []
+    for found in db.session.scalars(stmt):
+        reviewed = found.reviewed_on
+        if reviewed is None:
+            reason = "never"
+        elif reviewed < oldest:
+            reason = "old"
+        elif found.sources_changed_on is not None and found.sources_changed_on > reviewed:
+            reason = "sources"
+        else:
+            continue
+        english = _pick(found, FALLBACK_LOCALE)
+        title = english.title if english is not None else found.slug
+        due.append(DueForReview(found.slug, title, reviewed, found.reviewed_by or "", reason))
+    return sorted(due, key=lambda d: (d.reviewed_on or date.min, d.slug))

@@ -66,13 +66,22 @@ def topics_page(
 
 
 def topic(
-    voice: Voice, spoken: Spoken, action: str, *, notice: str | None = None, play: bool = True
+    voice: Voice,
+    spoken: Spoken,
+    action: str,
+    *,
+    notice: str | None = None,
+    play: bool = True,
+    states: bool = False,
 ) -> VoiceResponse:
     """The topic (audio novella, else its text in its own language), then what next:
-    1 again, 2 by text, * back. `play=False` asks again without replaying the whole topic."""
+    1 again, 2 by text, 3 your state's rules (when the topic has any), * back.
+    `play=False` asks again without replaying the whole topic."""
     with speaking(voice):
         before = [prompts.line(notice)] if notice else []
         options = [prompts.line("topic_options")]
+        if states:
+            options.insert(0, prompts.line("state_option"))
     content: list[Line] = []
     if play and spoken.audio_url:
         content = [Line("", audio=spoken.audio_url)]
@@ -81,3 +90,26 @@ def topic(
     if play and spoken.advice:
         content.append(Line(spoken.advice, voice=spoken.voice))
     return twiml.menu(voice, action, [*content, *options], before=before)
+
+
+def ask_zip(voice: Voice, action: str, *, notice: str | None = None) -> VoiceResponse:
+    """Five keys for a ZIP code: everyone knows theirs, and it names a state without a
+    fifty-item menu."""
+    with speaking(voice):
+        before = [prompts.line(notice)] if notice else []
+        lines = [prompts.line("zip_prompt")]
+    return twiml.menu(voice, action, lines, before=before, num_digits=5)
+
+
+def state_note(voice: Voice, note: Spoken | None, action: str) -> VoiceResponse:
+    """The state's note in its own language and the advice line (or "no note yet"), then the
+    topic's options again."""
+    with speaking(voice):
+        options = [prompts.line("state_option"), prompts.line("topic_options")]
+        missing = [prompts.line("no_state_note")] if note is None else []
+    content = missing
+    if note is not None:
+        content = [Line(note.text, voice=note.voice)]
+        if note.advice:
+            content.append(Line(note.advice, voice=note.voice))
+    return twiml.menu(voice, action, [*content, *options])

@@ -24,6 +24,15 @@ def topic(call: Call, slug: str) -> Spoken | None:
     return Spoken(view.title, spoken, voice, advice=_advice(voice))
 
 
+def state_note(call: Call, slug: str, region: str) -> Spoken | None:
+    """A topic's note for a state, spoken in its own language (the caller's, else English)."""
+    note = rights.state_note(slug=slug, region=region, locale=call.locale)
+    if note is None:
+        return None
+    voice = voice_for(note.locale)
+    return Spoken(region, note.text, voice, advice=_advice(voice))
+
+
 def _advice(voice: Voice) -> str:
     """The not-legal-advice line in the language `voice` speaks."""
     with speaking(voice):

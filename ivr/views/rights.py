@@ -16,6 +16,7 @@ from organize import audio, rights
 from organize.outbound import messaging
 from organize.outbound.jobs import QueueUnavailable
 from organize.outbound.texts import queue_text
+from organize.plumbing.zipcodes import state_for_zip
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,8 @@ def _topic(
     if spoken is None:
         return start(call, page=page)
     action = call.url("topic", tries, t=slug, page=page)
-    return screens.topic(call.voice, spoken, action, notice=notice, play=play)
+    states = bool(rights.note_regions(slug=slug))
+    return screens.topic(call.voice, spoken, action, notice=notice, play=play, states=states)
 
 
 @bp.post("/topic")
@@ -74,7 +76,29 @@ def topic(call: Call) -> VoiceResponse:
         return _topic(call, slug, page)
     if call.digits == "2":
         return _topic(call, slug, page, notice=_send_by_text(call, slug), play=False)
+    if call.digits == "3" and rights.note_regions(slug=slug):
+        return screens.ask_zip(call.voice, call.url("topic_state", t=slug, page=page))
     return again(call, lambda t, n: _topic(call, slug, page, t, n, play=False))
+
+
+@bp.post("/topic-state")
+@voice_view
+def topic_state(call: Call) -> VoiceResponse:
+    """A ZIP code by keypad → its state (first three digits) → the topic's note for it, in
+    the caller's language where written (else English), then the topic's options again."""
+    slug, page = request.args.get("t", "")[:80], call.arg("page")
+    if (done := common.shortcut(call, lambda: _topic(call, slug, page, play=False))) is not None:
+        return done
+    region = state_for_zip(call.digits or "")
+    if region is None:
+        return again(
+            call,
+            lambda tries, n: screens.ask_zip(
+                call.voice, call.url("topic_state", tries, t=slug, page=page), notice=n
+            ),
+        )
+    note = content.state_note(call, slug, region)
+    return screens.state_note(call.voice, note, call.url("topic", t=slug, page=page))
 
 
 def _send_by_text(call: Call, slug: str) -> str:

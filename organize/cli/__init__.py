@@ -130,9 +130,18 @@ def _load(name: str) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+def rights_seed_files() -> list[Path]:
+    """organize/seed/rights/*.toml in menu order (rights_menu.toml; unlisted ones last)."""
+    order: list[str] = _load("rights_menu.toml").get("order", [])
+    return sorted(
+        (SEED_DIR / "rights").glob("*.toml"),
+        key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem),
+    )
+
+
 def seed_rights() -> int:
     """Load every rights topic from organize/seed/rights/*.toml."""
-    files = sorted((SEED_DIR / "rights").glob("*.toml"))
+    files = rights_seed_files()
     for position, path in enumerate(files):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         texts = {k: v for k, v in data.items() if isinstance(v, dict)}
@@ -144,8 +153,22 @@ def seed_rights() -> int:
             reviewed_by=data.get("reviewed_by", ""),
             sources=list(data.get("sources", [])),
             texts=texts,
+            state_notes=_state_notes(data.get("state_note", [])),
         )
     return len(files)
+
+
+def _state_notes(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """`[[state_note]]` rows (state, en, es, … and `draft = ["zh"]`) → rights.upsert's shape."""
+    notes: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        drafts = set(row.get("draft", []))
+        notes[row["state"]] = {
+            locale: {"text": text, "draft": locale in drafts}
+            for locale, text in row.items()
+            if locale not in ("state", "draft")
+        }
+    return notes
 
 
 def seed_national() -> int:
@@ -173,6 +196,7 @@ def _seed_places(rows: list[dict[str, Any]]) -> int:
             texts=dict(row.get("texts", {})),
             schedule=list(row.get("schedule", [])),
             url=row.get("url", ""),
+            city=row.get("city", ""),
         )
     return len(rows)
 

@@ -7,7 +7,7 @@ audit log is the topic's history.
 """
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -174,6 +174,8 @@ def save_settings(
     if not changed:
         return
     topic.category, topic.position, topic.sources = category, position, kept
+    if "sources" in changed:  # puts the topic up for review (organize.rights.due_for_review)
+        topic.sources_changed_on = datetime.now(UTC).date()
     db.session.flush()
     rights.forget_cached()
     audit.record(

@@ -17,7 +17,7 @@ from organize.models.outbound import OutboxMessage, PendingBlank, PendingRecordi
 from organize.models.resources import RESOURCE_KINDS, Resource
 from organize.models.retention import DeliveryTally
 from organize.models.reviews import CHANNELS, FLAG_FIELDS, RATING_FIELDS, STATUSES, Review
-from organize.models.rights import RightsTopic, RightsTranslation
+from organize.models.rights import RightsStateNote, RightsTopic, RightsTranslation
 from organize.models.subscribers import (
     SUBSCRIBER_STATUSES,
     Contact,
@@ -60,6 +60,7 @@ __all__ = [
     "RecoveryCode",
     "Resource",
     "Review",
+    "RightsStateNote",
     "RightsTopic",
     "RightsTranslation",
     "SavedAudience",

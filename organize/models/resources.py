@@ -37,6 +37,8 @@ class Resource(Base):
     )
     languages: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     region: so.Mapped[str] = so.mapped_column(sa.String(60), index=True)
+    # The town it serves from, for "search by city" (a ZIP code searches by its state).
+    city: so.Mapped[str] = so.mapped_column(sa.String(100), default="", server_default="")
     description_en: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     description_es: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     # The organization's own page (an agency's contact page, checked when the entry was made).

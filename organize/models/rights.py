@@ -25,8 +25,13 @@ class RightsTopic(Base):
     sources: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     # Unpublished topics (new ones, until an organizer publishes them) reach no channel.
     published: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    # When the sources last changed: a change after `reviewed_on` puts the topic up for review.
+    sources_changed_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
 
     translations: so.Mapped[list["RightsTranslation"]] = so.relationship(
+        back_populates="topic", cascade="all, delete-orphan"
+    )
+    state_notes: so.Mapped[list["RightsStateNote"]] = so.relationship(
         back_populates="topic", cascade="all, delete-orphan"
     )
 
@@ -55,3 +60,24 @@ class RightsTranslation(Base):
     reviewed_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
 
     topic: so.Mapped[RightsTopic] = so.relationship(back_populates="translations")
+
+
+class RightsStateNote(Base):
+    """What one state adds to a topic (a higher minimum wage, a heat rule), in one locale.
+
+    Short enough to ride in a text message; shown for the state the reader picks (web), has on
+    file (SMS) or keys in as a ZIP code (phone)."""
+
+    __tablename__ = "rights_state_note"
+    __table_args__ = (sa.UniqueConstraint("topic_id", "region", "locale"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    topic_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("rights_topic.id", ondelete="CASCADE"), index=True
+    )
+    region: so.Mapped[str] = so.mapped_column(sa.String(2))
+    locale: so.Mapped[str] = so.mapped_column(sa.String(10))
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    draft: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+
+    topic: so.Mapped[RightsTopic] = so.relationship(back_populates="state_notes")

@@ -29,6 +29,7 @@ from organize.models.resources import RESOURCE_KINDS as MODEL_RESOURCE_KINDS  # 
 from organize.models.reviews import FLAG_FIELDS, RATING_FIELDS  # noqa: E402
 from organize.outbound.segments import measure, plain_spelling  # noqa: E402
 from organize.rights import CATEGORIES as RIGHTS_CATEGORIES  # noqa: E402
+from organize.seed.check_notes import state_note_problems  # noqa: E402
 
 CATEGORIES = set(RIGHTS_CATEGORIES)
 INDUSTRIES = set(EMPLOYER_INDUSTRIES)
@@ -38,6 +39,7 @@ LOCALES = ("en", "es")
 RATINGS = RATING_FIELDS
 REVIEW_FLAGS = FLAG_FIELDS
 
+MIN_TOPICS = 18
 SMS_MAX = 300
 SMS_ADVICE, SMS_TAIL = 45, 45  # the appended lines' longest translations (es)
 BODY_WORDS = (150, 450)  # room for dated caveats and state pointers
@@ -123,8 +125,12 @@ def fits_by_text(slug: str, locale: str, title: str, summary: str) -> bool:
 
 def check_rights(report: Report) -> None:
     files = sorted((SEED_DIR / "rights").glob("*.toml"))
-    if len(files) < 10:
-        report.problem("rights/", f"expected at least 10 topics, found {len(files)}")
+    if (SEED_DIR / "rights_menu.toml").exists():  # the menu order (a copy may leave it out)
+        listed = (load(SEED_DIR / "rights_menu.toml", report) or {}).get("order", [])
+        if sorted(listed) != sorted(path.stem for path in files):
+            report.problem("rights_menu.toml", "order must list every topic exactly once")
+    if len(files) < MIN_TOPICS:
+        report.problem("rights/", f"expected at least {MIN_TOPICS} topics, found {len(files)}")
     for path in files:
         where = f"rights/{path.name}"
         data = load(path, report)
@@ -193,6 +199,8 @@ def check_rights(report: Report) -> None:
                 report.problem(lwhere, "body should link to at least one official source")
         for locale in DRAFT_LOCALES:
             check_draft(data.get(locale), f"{where} [{locale}]", locale, report)
+        for nwhere, message in state_note_problems(data, where, LOCALES, DRAFT_LOCALES):
+            report.problem(nwhere, message)
 
 
 def check_draft(block: Any, where: str, locale: str, report: Report) -> None:

@@ -6,18 +6,17 @@ link. Other parts of the console add theirs here (the reply inbox adds "replies 
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import ngettext
 
+from organize import rights
 from organize.campaign import inbox
 from organize.extensions import db
-from organize.models import ActionNotice, Alert, Organizer, Review, RightsTopic
-
-REVIEW_EVERY = timedelta(days=365)  # a rights topic not reviewed for 12 months is due
+from organize.models import ActionNotice, Alert, Organizer, Review
 
 
 @dataclass(frozen=True)
@@ -35,16 +34,10 @@ def _count(stmt: sa.Select[Any]) -> int:
     return int(db.session.scalar(stmt) or 0)
 
 
-def topics_due_for_review(*, today: date | None = None) -> list[RightsTopic]:
-    """Rights topics never reviewed, or reviewed more than 12 months ago (a minimal stand-in
-    until `organize.rights` offers its own `due_for_review`)."""
-    cutoff = (today or datetime.now(UTC).date()) - REVIEW_EVERY
-    stmt = (
-        sa.select(RightsTopic)
-        .where(sa.or_(RightsTopic.reviewed_on.is_(None), RightsTopic.reviewed_on < cutoff))
-        .order_by(RightsTopic.reviewed_on.nulls_first(), RightsTopic.slug)
-    )
-    return list(db.session.scalars(stmt))
+def topics_due_for_review(*, today: date | None = None) -> list[rights.DueForReview]:
+    """Rights topics never reviewed, reviewed longer ago than RIGHTS_REVIEW_MAX_AGE_DAYS, or
+    whose sources changed since their review (`organize.rights.due_for_review`)."""
+    return rights.due_for_review(today=today)
 
 
 def _replies_unanswered() -> int | None:

@@ -225,11 +225,24 @@ def rights_index() -> str:
 
 @bp.get("/rights/<slug>")
 def rights_topic(slug: str) -> str:
-    """One topic, its sources and when it was last reviewed."""
-    topic = rights.topic(slug=slug, locale=current_locale()) or abort(404)
+    """One topic, its sources and when it was last reviewed; with `?state=CA`, what that
+    state adds (a plain form picks it: no script needed)."""
+    locale = current_locale()
+    topic = rights.topic(slug=slug, locale=locale) or abort(404)
     body = rights.render_markdown(topic.body)
+    region = request.args.get("state", "")[:2].upper()
+    region = region if region in resources.STATES else ""
+    note = rights.state_note(slug=slug, region=region, locale=locale) if region else None
     return render_template(
-        "rights/topic.html", topic=topic, body=body, not_legal_advice=rights.not_legal_advice()
+        "rights/topic.html",
+        topic=topic,
+        body=body,
+        not_legal_advice=rights.not_legal_advice(),
+        states=resources.STATES,
+        noted=rights.note_regions(slug=slug),
+        region=region,
+        note=note,
+        note_html=rights.render_markdown(note.text) if note else "",
     )
 
 
@@ -248,20 +261,22 @@ def privacy() -> str:
 
 @bp.get("/help-near-you")
 def help_near_you() -> str:
-    """Local help by state and kind, worker co-ops apart, national agencies for every state."""
-    region = request.args.get("region", "")[:10]
-    region = region if region in resources.STATES else ""
+    """Local help by state and by city or ZIP code, worker co-ops apart, national agencies for
+    every state."""
     kind = request.args.get("kind", "")
     kind = kind if kind in resources.KIND_LABELS else ""
-    local = resources.find(region=region or None, kind=kind or None)
+    where = request.args.get("q", "")[:60]
+    found = resources.search(region=request.args.get("region", "")[:10], where=where, kind=kind)
     return render_template(
         "help_near_you.html",
-        places=[p for p in local if p.kind != "co-op"],
-        coops=[p for p in local if p.kind == "co-op"],
+        places=found.places,
+        coops=found.coops,
         national=resources.national() if kind in ("", "agency", "hotline") else [],
         regions=resources.STATES,
         kinds=resources.KIND_LABELS,
-        region=region,
+        region=found.region,
+        city=found.city,
+        where=where,
         kind=kind,
     )
 

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 
 from organize import resources
+from organize.plumbing.zipcodes import state_for_zip
 from sms import state
 from sms.turn import Turn
 
@@ -19,7 +20,7 @@ def start(turn: Turn) -> str:
 
 
 def handle(turn: Turn) -> str:
-    """A number (or the state's letters) lists that region's resources."""
+    """A number (or the state's letters, or a ZIP code) lists that region's resources."""
     conversation = turn.current
     regions: list[str] = conversation.data.get("regions", [])
     number, typed = turn.match.number, turn.match.folded.upper()
@@ -27,6 +28,8 @@ def handle(turn: Turn) -> str:
         region = regions[number - 1]
     elif typed in regions or typed in resources.STATES:
         region = typed
+    elif (from_zip := state_for_zip(typed)) is not None:
+        region = from_zip
     else:
         return start(turn)
     state.end(phone_hash=turn.phone.hash)

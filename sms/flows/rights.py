@@ -1,8 +1,11 @@
-"""Rights by text: numbered topics (paged), a topic's SMS summary and its web link."""
+"""Rights by text: numbered topics (paged), a topic's SMS summary and its web link, and
+what a state adds to it: offered for the state on file (alert sign-up), shown for any state
+code (or ZIP code) texted back after a topic."""
 
 from flask_babel import gettext as _
 
-from organize import rights
+from organize import resources, rights, subscribers
+from organize.plumbing.zipcodes import state_for_zip
 from sms import state
 from sms.turn import Turn, link
 
@@ -40,13 +43,40 @@ def handle(turn: Turn) -> str:
     slugs: list[str] = conversation.data.get("slugs", [])
     if turn.match.intent == "more" and conversation.step == "list":
         return _listing(turn, int(conversation.data.get("page", 0)) + 1)
+    typed = turn.match.folded.upper()
+    region = typed if typed in resources.STATES else state_for_zip(typed)
+    if conversation.step == "topic" and region and turn.match.number is None:
+        return _state_note(turn, conversation.data.get("slug", ""), region)
     number = turn.match.number
     if number is None or not 1 <= number <= len(slugs):
         return _listing(turn, int(conversation.data.get("page", 0)))
     topic = rights.topic(slug=slugs[number - 1], locale=turn.locale)
     if topic is None:
         return _listing(turn, 0)
-    state.advance(conversation, "topic")
+    state.advance(conversation, "topic", slug=topic.slug)
     url = link("public.rights_topic", slug=topic.slug, lang=turn.locale)
     advice = rights.not_legal_advice_sms()
-    return f"{topic.title}: {topic.summary}\n{advice}\n{url}\n" + _("Reply RIGHTS for all topics.")
+    return f"{topic.title}: {topic.summary}\n{advice}\n{url}\n" + _tail(turn, topic.slug)
+
+
+def _tail(turn: Turn, slug: str) -> str:
+    """The last line: the state on file's note when the topic has one ("Reply CA for your
+    state's rules."), else the way back to the list."""
+    subscriber = subscribers.get(phone_hash=turn.phone.hash)
+    region = (subscriber.region or "").upper() if subscriber is not None else ""
+    if region and region in rights.note_regions(slug=slug):
+        return _("Reply %(state)s for your state's rules.", state=region)
+    return _("Reply RIGHTS for all topics.")
+
+
+def _state_note(turn: Turn, slug: str, region: str) -> str:
+    """The topic's note for the state, in the reader's language (English when not translated)."""
+    note = rights.state_note(slug=slug, region=region, locale=turn.locale)
+    if note is None:
+        return _(
+            "We have no note for %(state)s on this topic yet. Reply RIGHTS for all topics.",
+            state=region,
+        )
+    url = link("public.rights_topic", slug=slug, state=region, lang=turn.locale)
+    advice = rights.not_legal_advice_sms()
+    return f"{note.text}\n{advice}\n{url}\n" + _("Reply RIGHTS for all topics.")

@@ -45,3 +45,19 @@ def test_the_checker_keeps_a_topic_by_text_within_three_segments(tmp_path, monke
         lambda t: t.replace('summary = "In most jobs,', f'summary = "{long.strip()[:295]}', 1),
     )
     assert any("3 SMS segments" in p for p in problems)
+
+
+def test_the_checker_keeps_state_notes_textable_and_named_by_state(tmp_path, monkeypatch):
+    long = "Daily overtime after eight hours, double time after twelve. " * 8
+    problems = _rights_problems(
+        tmp_path, monkeypatch, lambda t: t.replace('en = "California: overtime', f'en = "{long}', 1)
+    )
+    assert any("note, advice line and link pass 3 SMS segments" in p for p in problems)
+    problems = _rights_problems(
+        tmp_path, monkeypatch, lambda t: t.replace('state = "CO"', 'state = "ZZ"')
+    )
+    assert any("two-letter state code" in p for p in problems)
+    problems = _rights_problems(
+        tmp_path, monkeypatch, lambda t: t.replace('es = "Colorado:', '# es = "')
+    )
+    assert any("missing the es text" in p for p in problems)

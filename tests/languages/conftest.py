@@ -25,7 +25,9 @@ MAIN_MENU = (
 
 def seed_topics() -> list[dict]:
     """The rights seed files, in the order the channels list them."""
-    return [tomllib.loads(p.read_text("utf-8")) for p in sorted((SEED / "rights").glob("*.toml"))]
+    from organize.cli import rights_seed_files
+
+    return [tomllib.loads(p.read_text("utf-8")) for p in rights_seed_files()]
 
 
 @pytest.fixture

@@ -43,3 +43,56 @@ def test_near_for_a_state_with_no_local_entry_gives_national_help_in_spanish(see
     while "(MAS para seguir)" in reply:
         reply += phone.send("MAS") or ""
     assert "(800) 255-7688" in reply
+
+
+def _open(phone, keyword, slug):
+    phone.send(keyword)
+    slugs = conversation_of(phone.number).data["slugs"]
+    return phone.send(str(slugs.index(slug) + 1)) or ""
+
+
+def test_a_subscribers_state_on_file_brings_its_note_in_spanish(seeded, phone_factory):
+    from organize import privacy, subscribers
+    from organize.extensions import db
+    from tests.languages.detect import language_of
+
+    phone = phone_factory("+17135550177")
+    subscriber = subscribers.request_signup(
+        phone=privacy.phone(phone.number), locale="es", source="sms"
+    )
+    subscribers.set_preferences(subscriber=subscriber, region="CA")
+    db.session.commit()
+
+    topic = _open(phone, "DERECHOS", "safety-and-heat")
+    assert topic.endswith("Responda CA: reglas de su estado.")
+    assert measure(topic).count <= 3
+    note = phone.send("CA") or ""
+    assert "California: quien trabaja afuera debe tener agua" in note
+    assert ADVICE["es"] in note
+    assert "/rights/safety-and-heat?state=CA&lang=es" in note
+    assert language_of(note) == "es"
+    assert measure(note).count <= 3
+
+    other = _open(phone, "DERECHOS", "discrimination")  # no note for CA: the usual way back
+    assert other.endswith("Responda DERECHOS para ver todos los temas.")
+
+
+def test_any_reader_can_text_a_state_or_zip_after_a_topic(seeded, phone_factory):
+    phone = phone_factory("+17135550178")
+    _open(phone, "RIGHTS", "overtime")
+    note = phone.send("10001") or ""  # a ZIP code in New York
+    assert "New York: farmworkers get overtime after 52 hours" in note
+    assert ADVICE["en"] in note
+    assert phone.send("VT") == (
+        "We have no note for VT on this topic yet. Reply RIGHTS for all topics."
+    )
+    # a state's letters mean nothing special before a topic is open: the list comes back
+    phone.send("RIGHTS")
+    assert (phone.send("CA") or "").startswith("Your rights:")
+
+
+def test_near_takes_a_zip_code(seeded, phone):
+    phone.send("NEAR")
+    reply = phone.send("77002") or ""  # Houston
+    assert "Gulf Coast Workers Center" in reply
+    assert "Bay Area" not in reply

@@ -70,3 +70,45 @@ def test_the_seed_checker_accepts_real_numbers_only_for_real_entries(app):
     namespace["check_national"](report)
     namespace["check_resources"](report)
     assert report.problems == []
+
+
+def test_a_zip_code_finds_its_states_help(client, places):
+    text = visible_text(client.get("/help-near-you?q=77002").get_data(as_text=True))
+    local = text.partition("Local help")[2].partition("National help")[0]
+    assert "Gulf Coast Workers Center" in local  # Houston, TX
+    assert "North Texas Construction Workers Project" in local  # also TX
+    assert "Bay Area" not in local
+    assert "Showing: TX" in text
+
+
+def test_a_city_search_forgives_case_and_accents_and_keeps_co_ops_apart(client, places):
+    text = visible_text(client.get("/help-near-you?q=chicago").get_data(as_text=True))
+    listing = text.partition("Local help")[2]
+    local, _, rest = listing.partition("Find work at a worker-owned co-op")
+    coops = rest.partition("National help")[0]
+    assert "Cooperativa Manos Unidas" in coops
+    assert "Cooperativa" not in local
+    assert "Prairie Warehouse" not in local  # Illinois, but Joliet
+    text = visible_text(client.get("/help-near-you?q=ESPANOLA&lang=es").get_data(as_text=True))
+    assert "Río Arriba Workers Legal Aid" in text
+
+
+def test_a_city_with_nothing_listed_still_gets_national_help_in_spanish(client, places):
+    text = visible_text(client.get("/help-near-you?q=Cheyenne&lang=es").get_data(as_text=True))
+    assert "Todavía no hay nada en la lista." in text
+    assert "Mostrando: Cheyenne" in text
+    assert "Las agencias nacionales de abajo ayudan en todos los estados." in text
+    assert "(866) 487-9243" in text
+    assert "lun–vie 8:00–17:00 (hora local)" in text
+
+
+def test_zip_prefixes_name_states():
+    from organize.plumbing.zipcodes import state_for_zip
+
+    cases = {"94110": "CA", "10001": "NY", "60601": "IL", "20001": "DC", "00901": "PR"}
+    cases |= {"33101": "FL", "98101": "WA", "73301": "TX", "02139": "MA", "99501": "AK"}
+    for zip_code, state in cases.items():
+        assert state_for_zip(zip_code) == state, zip_code
+    assert state_for_zip("94110-1234") == "CA"
+    for bad in ("", "9411", "941100", "abcde", "09001", "٩٤١١٠"):
+        assert state_for_zip(bad) is None, bad
