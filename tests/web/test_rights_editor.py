@@ -14,7 +14,7 @@ from organize.editing import recordings
 from organize.extensions import db
 from organize.models import AuditEvent, RightsTopic
 from organize.outbound.segments import measure
-from tests.factories import login, make_organizer
+from tests.factories import login, make_organizer, totp_code
 from tests.ivr.conftest import Caller
 
 # An MPEG-1 Layer III frame header (128 kbit/s, 44.1 kHz), then silence: an MP3 by its bytes.
@@ -304,7 +304,13 @@ def test_the_editor_checks_csrf_like_the_rest_of_the_console(app_factory, tmp_pa
         "/organizer/login",
         data={"email": "org@example.org", "password": "correct horse battery", "csrf_token": token},
     )
-    assert signed_in.status_code == 302
+    assert signed_in.headers["Location"] == "/organizer/login/code"
+    page = client.get("/organizer/login/code").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    code = totp_code(client, "org@example.org")
+    second = client.post("/organizer/login/code", data={"code": code, "csrf_token": token})
+    assert second.status_code == 302
+    assert client.get("/organizer/rights").status_code == 200  # signed in: both factors
     paths = [
         f"/organizer/rights/{topic_id}/en",
         f"/organizer/rights/{topic_id}/publish",
