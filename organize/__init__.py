@@ -60,10 +60,12 @@ def _register_blueprints(app: Flask) -> None:
     import sms.keywords
     from organize import ops
     from organize.extensions import csrf
-    from organize.web import (  # noqa: F401  (console_employers: its routes join organizer.bp)
+    from organize.web import (  # noqa: F401  (console_*: their routes join organizer.bp)
         console_alerts,
         console_employers,
+        console_panel,
         errors,
+        governance,
         organizer,
         public,
         simulator,
@@ -75,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     errors.init_errors(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(organizer.bp)
+    app.register_blueprint(governance.bp)
     app.register_blueprint(simulator.bp)
     # Twilio cannot send a CSRF token; these blueprints check its signature instead.
     csrf.exempt(sms.bp)

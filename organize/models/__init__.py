@@ -11,6 +11,13 @@ from organize.models.alerts import (
 )
 from organize.models.base import Base
 from organize.models.employers import Employer, EmployerAlias
+from organize.models.governance import (
+    CASE_KINDS,
+    OUTCOMES,
+    PanelCase,
+    PanelVote,
+    RuleVersion,
+)
 from organize.models.organizers import ROLES, AuditEvent, Organizer
 from organize.models.outbound import OutboxMessage, PendingBlank, PendingRecording, PendingText
 from organize.models.resources import RESOURCE_KINDS, Resource
@@ -27,9 +34,11 @@ from organize.models.subscribers import (
 __all__ = [
     "ALERT_CHANNELS",
     "ALERT_STATUSES",
+    "CASE_KINDS",
     "CHANNELS",
     "DELIVERY_STATUSES",
     "FLAG_FIELDS",
+    "OUTCOMES",
     "RATING_FIELDS",
     "RESOURCE_KINDS",
     "ROLES",
@@ -48,6 +57,8 @@ __all__ = [
     "ExpiringEntry",
     "Organizer",
     "OutboxMessage",
+    "PanelCase",
+    "PanelVote",
     "PendingBlank",
     "PendingRecording",
     "PendingText",
@@ -55,5 +66,6 @@ __all__ = [
     "Review",
     "RightsTopic",
     "RightsTranslation",
+    "RuleVersion",
     "Subscriber",
 ]

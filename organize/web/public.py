@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -20,6 +21,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from organize import directory, employers, notices, resources, reviews, rights
+from organize.governance import codes, figures, rules
 from organize.extensions import db, limiter
 from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer
 from organize.plumbing.i18n import current_locale
@@ -147,6 +149,8 @@ def _draft_payload(form: ReviewForm, draft: reviews.Draft, employer_id: int) -> 
         "report": draft.report,
         "locale": draft.locale,
         "key": reviews.new_submission_key(),
+        # Minted with the preview, so a double-clicked send shows the one stored code.
+        "code": codes.mint(),
     }
     return str(_serializer().dumps(payload))
 
@@ -197,8 +201,11 @@ def review_confirm() -> ResponseReturnValue:
             flags=payload["flags"],
             submission_key=payload["key"],
             report=payload["report"],
+            status_code=payload.get("code"),
         )
         db.session.commit()
+        # Shown once on the thanks page, from the worker's own cookie; never kept here.
+        session["status_code"] = payload.get("code")
     except IntegrityError:
         db.session.rollback()  # the same draft sent twice at once: the first one is stored
     except reviews.ReviewError:
@@ -213,7 +220,13 @@ def review_thanks() -> str:
     """What happens next, honestly."""
     employer = employers.get_by_slug(slug=request.args.get("employer", ""))
     threshold = current_app.config["REVIEW_K_THRESHOLD"]
-    return render_template("reviews/thanks.html", employer=employer, threshold=threshold)
+    code = session.pop("status_code", None)
+    return render_template(
+        "reviews/thanks.html",
+        employer=employer,
+        threshold=threshold,
+        code=codes.spaced(code) if code else None,
+    )
 
 
 @bp.get("/rights")
@@ -237,7 +250,9 @@ def rights_topic(slug: str) -> str:
 def transparency() -> str:
     """How many reviews were approved or rejected, and why; no text."""
     counts = reviews.moderation_counts()
-    return render_template("transparency.html", counts=counts, reasons=reviews.REJECTION_REASONS)
+    return render_template(
+        "transparency.html", counts=counts, reasons=rules.titles(), quarters=figures.by_quarter()
+    )
 
 
 @bp.get("/privacy")
