@@ -131,7 +131,8 @@ def review_appeal() -> ResponseReturnValue:
         db.session.commit()
         flash(
             _(
-                "Your appeal was sent to the workers' panel. Check this page with your code to see its decision."
+                "Your appeal was sent to the workers' panel. Check this page with your code "
+                "to see its decision."
             )
         )
     return redirect(url_for("governance.review_status"))

@@ -13,8 +13,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from organize import audit, organizers, reviews
-from organize.governance import rules
 from organize.extensions import db, limiter, login_manager
+from organize.governance import rules
 from organize.models import AuditEvent, Organizer, Review
 from organize.web.forms import ApproveForm, LoginForm, RejectForm
 

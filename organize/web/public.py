@@ -21,8 +21,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from organize import directory, employers, notices, resources, reviews, rights
-from organize.governance import codes, figures, rules
 from organize.extensions import db, limiter
+from organize.governance import codes, figures, rules
 from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer
 from organize.plumbing.i18n import current_locale
 from organize.web.forms import ConfirmForm, EmployerForm, NoticeForm, ReviewForm
