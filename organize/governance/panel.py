@@ -19,6 +19,7 @@ from organize.extensions import db
 from organize.governance import rules
 from organize.governance.appeals import CaseError, open_case, today
 from organize.models import OUTCOMES, Organizer, PanelCase, PanelVote, RuleVersion
+from organize.ops.retention import register_purge
 from organize.plumbing.i18n import N_
 
 TITLE_MAX = 120
@@ -91,6 +92,11 @@ def close_due(*, on: date | None = None) -> int:
     for case in due:
         settle(case, on=on)
     return len(due)
+
+
+# The retention sweep (hourly, the RQ cron) settles cases whose window ended, so a decision does
+# not wait for someone to open the panel's page.
+register_purge("panel-windows", lambda now: close_due(on=now.date()))
 
 
 def _decide(case: PanelCase, yes: bool, on: date) -> None:
