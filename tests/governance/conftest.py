@@ -20,9 +20,15 @@ class Rejected:
 def submit_with_code(employer, text="They paid us late every week, never overtime.", **kw):
     code = codes.mint()
     review = reviews.submit(
-        employer=employer, text=text, locale=kw.pop("locale", "en"), channel=kw.pop("channel", "web"),
-        ratings={"pay": 2}, flags={}, submission_key=reviews.new_submission_key(), status_code=code,
-    )  # fmt: skip
+        employer=employer,
+        text=text,
+        locale=kw.pop("locale", "en"),
+        channel=kw.pop("channel", "web"),
+        ratings={"pay": 2},
+        flags={},
+        submission_key=reviews.new_submission_key(),
+        status_code=code,
+    )
     db.session.commit()
     return review, code
 

@@ -28,7 +28,8 @@ def test_an_overturned_appeal_is_published_but_only_once_k_are_visible(app, reje
     panel.vote(case=case, member=second, yes=True)
     db.session.commit()
     assert case.status == "overturned"  # 2 of 3: the third cannot change it
-    assert review.status == "approved" and review.text
+    assert review.status == "approved"
+    assert review.text
     review.publish_after = review.publish_after - timedelta(days=30)  # past its random delay
     db.session.commit()
     employer = review.employer
@@ -62,7 +63,8 @@ def test_a_tie_when_the_window_closes_keeps_the_rejection_and_drops_the_text(app
     assert panel.close_due(on=case.closes_on) == 1
     db.session.commit()
     assert case.status == "upheld"
-    assert rejected.review.status == "rejected" and rejected.review.text == ""
+    assert rejected.review.status == "rejected"
+    assert rejected.review.text == ""
     assert case.decided_on == case.closes_on
 
 
@@ -93,7 +95,8 @@ def test_the_appeal_reason_is_redacted(app, rejected):
     case = appeals.appeal(
         review=rejected.review, reason="Call me at 713-555-0142, Maria Gonzalez.", locale="en"
     )
-    assert "555" not in case.reason and "Gonzalez" not in case.reason
+    assert "555" not in case.reason
+    assert "Gonzalez" not in case.reason
 
 
 def test_a_rule_change_takes_effect_when_the_panel_adopts_it(app):
@@ -139,7 +142,8 @@ def test_a_flag_upheld_by_the_panel_takes_a_review_down(app):
         panel.vote(case=case, member=member, yes=True)
     db.session.commit()
     assert case.status == "removed"
-    assert target.status == "rejected" and target.text == ""
+    assert target.status == "rejected"
+    assert target.text == ""
     assert reviews.visible_reviews(employer=employer) == []  # two left: below k
 
 
