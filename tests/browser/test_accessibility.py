@@ -86,6 +86,8 @@ PUBLIC_PATHS = {
     "actions": "/actions",
     "actions-report": "/actions/report",
     "transparency": "/transparency",
+    "rules": "/rules",
+    "review-status": "/review/status",
     "privacy": "/privacy",
     "not-found": "/no-such-page",
     "organizer-login": "/organizer/login",
