@@ -282,6 +282,7 @@ def leading(body: str) -> Match | None:
             continue
         rest = "".join(words[size:])
         digits = "".join(ch for ch in rest[: CODE_DIGITS * 2] if ch.isdigit())[:CODE_DIGITS]
-        if len(digits) == CODE_DIGITS and (found[0] == "appeal" or rest.replace("-", "").isdigit()):
+        bare = rest.replace("-", "").replace(".", "")
+        if len(digits) == CODE_DIGITS and (found[0] == "appeal" or bare.isdigit()):
             return Match(found[0], found[1], None, fold(body))
     return None

@@ -86,5 +86,6 @@ def test_a_story_that_starts_with_status_is_not_a_lookup(app, phone):
 
     assert leading("status of workers here is bad") is None
     assert leading("STATUS 12345 67890").intent == "status"
+    assert leading("Estado 12345-67890.").intent == "status"
     assert leading("apelar 1234567890 sí es del trabajo").intent == "appeal"
     assert "STATUS" in phone.send("STATUS")  # alone: how to use it
