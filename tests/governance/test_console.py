@@ -56,3 +56,16 @@ def test_a_proposal_from_the_console_reaches_the_moderation_form_once_adopted(cl
     assert "Gossip about a boss" in client.get("/organizer/moderation").get_data(as_text=True)
     es = visible_text(client.get("/rules?lang=es").get_data(as_text=True))
     assert "Chismes" in es
+
+
+def test_an_admin_creates_a_panel_member_from_the_command_line(runner, client):
+    from tests.factories import PASSWORD
+
+    result = runner.invoke(
+        args=["create-organizer", "Member@Example.org", "--role", "panel"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    login(client, "member@example.org")  # the organizers' sign-in, unchanged
+    assert "Only panel members vote" not in client.get("/organizer/panel").get_data(as_text=True)
+    assert client.get("/organizer/moderation").status_code == 403  # a member does not moderate
