@@ -4,8 +4,8 @@ A case is decided by a majority of the members who vote before it closes (PANEL_
 with at least PANEL_QUORUM votes; a tie keeps things as they are. It is decided early once the
 remaining members could not change the outcome. Without a quorum when it closes, it stays open
 for another window. Only members with the "panel" role vote — not admins, not organizers.
-Every vote and every decision is audited; the audit names the voter but not the vote, and the
-public sees counts only.
+Every vote and every decision is audited; the audit names the voter but not the vote, the vote
+is stored under a keyed hash of case and member (`ballot`), and the public sees counts only.
 """
 
 from datetime import date, timedelta
@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from organize import audit, reviews
+from organize import audit, privacy, reviews
 from organize.extensions import db
 from organize.governance import rules
 from organize.governance.appeals import CaseError, open_case, today
@@ -43,11 +43,16 @@ def open_cases() -> list[PanelCase]:
     return list(db.session.scalars(stmt))
 
 
+def ballot(case_id: int, member: Organizer) -> str:
+    """The keyed hash a vote is stored under: one per member and case, naming neither."""
+    return privacy.blind_index(f"panel-ballot:{case_id}:{member.id}")
+
+
 def voted_on(member: Organizer) -> set[int]:
     """The open cases this member already voted on."""
-    return set(
-        db.session.scalars(sa.select(PanelVote.case_id).where(PanelVote.member_id == member.id))
-    )
+    ballots = {ballot(case.id, member): case.id for case in open_cases()}
+    stmt = sa.select(PanelVote.ballot).where(PanelVote.ballot.in_(list(ballots)))
+    return {ballots[b] for b in db.session.scalars(stmt)}
 
 
 def vote(*, case: PanelCase, member: Organizer, yes: bool, on: date | None = None) -> None:
@@ -56,9 +61,10 @@ def vote(*, case: PanelCase, member: Organizer, yes: bool, on: date | None = Non
         raise CaseError(N_("Only panel members vote."))
     if case.status != "open":
         raise CaseError(N_("This case was already decided."))
-    if case.id in voted_on(member):
+    mark = ballot(case.id, member)
+    if db.session.scalar(sa.select(PanelVote.id).where(PanelVote.ballot == mark)) is not None:
         raise CaseError(N_("You already voted on this case."))
-    db.session.add(PanelVote(case_id=case.id, member_id=member.id, yes=yes))
+    db.session.add(PanelVote(case_id=case.id, ballot=mark, yes=yes))
     if yes:
         case.votes_yes += 1
     else:

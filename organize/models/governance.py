@@ -1,7 +1,8 @@
 """The workers' panel: rule versions, cases (appeals, flags, rule proposals) and votes.
 
 Nothing here ties a case to a person who raised it: no number, session, address or exact time
-(days only). Votes name the panel member, so that each votes once; only counts are public.
+(days only). A vote is stored under a keyed hash of case and member, so each member votes once
+without the table saying who voted how; only counts are public.
 """
 
 from datetime import date
@@ -11,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from organize.models.base import Base
-from organize.models.organizers import Organizer
 from organize.models.reviews import Review
 
 CASE_KINDS = ("appeal", "flag", "rule")
@@ -69,18 +69,15 @@ class PanelCase(Base):
 
 
 class PanelVote(Base):
-    """One member's vote on one case (one each). Never shown: the public sees counts only."""
+    """One member's vote on one case. `ballot` is a keyed hash of the case and the member
+    (`governance.panel.ballot`): enough to let each member vote once, not to read who voted
+    how from the table. The public sees counts only."""
 
     __tablename__ = "panel_vote"
-    __table_args__ = (sa.UniqueConstraint("case_id", "member_id"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("panel_case.id", ondelete="CASCADE"), index=True
     )
-    member_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("organizer.id", ondelete="CASCADE"), index=True
-    )
+    ballot: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     yes: so.Mapped[bool] = so.mapped_column()
-
-    member: so.Mapped[Organizer] = so.relationship()

@@ -170,7 +170,8 @@ def test_the_panels_tables_hold_nothing_that_could_name_someone():
         "id", "kind", "review_id", "rule_key", "reason", "locale", "proposal", "status",
         "opened_on", "closes_on", "decided_on", "votes_yes", "votes_no",
     }  # fmt: skip
-    assert {c.name for c in PanelVote.__table__.columns} == {"id", "case_id", "member_id", "yes"}
+    # a vote names no member: a keyed hash of case and member lets each vote once
+    assert {c.name for c in PanelVote.__table__.columns} == {"id", "case_id", "ballot", "yes"}
     assert {c.name for c in RuleVersion.__table__.columns} == {
         "id", "key", "version", "texts", "retired", "effective_on", "case_id",
     }  # fmt: skip

@@ -1,8 +1,8 @@
 """workers panel: rules, cases, votes, status codes
 
-Revision ID: 44146ffa8314
+Revision ID: b4cb9b9d8e92
 Revises: b41c7e9d2f10
-Create Date: 2026-11-30 00:29:17.813850
+Create Date: 2026-11-30 01:05:06.154147
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '44146ffa8314'
+revision = 'b4cb9b9d8e92'
 down_revision = 'b41c7e9d2f10'
 branch_labels = None
 depends_on = None
@@ -43,16 +43,14 @@ def upgrade():
     op.create_table('panel_vote',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('ballot', sa.String(length=64), nullable=False),
     sa.Column('yes', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['panel_case.id'], name=op.f('fk_panel_vote_case_id_panel_case'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['member_id'], ['organizer.id'], name=op.f('fk_panel_vote_member_id_organizer'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_panel_vote')),
-    sa.UniqueConstraint('case_id', 'member_id', name=op.f('uq_panel_vote_case_id_member_id'))
+    sa.UniqueConstraint('ballot', name=op.f('uq_panel_vote_ballot'))
     )
     with op.batch_alter_table('panel_vote', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_panel_vote_case_id'), ['case_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_panel_vote_member_id'), ['member_id'], unique=False)
 
     op.create_table('rule_version',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -89,7 +87,6 @@ def downgrade():
 
     op.drop_table('rule_version')
     with op.batch_alter_table('panel_vote', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_panel_vote_member_id'))
         batch_op.drop_index(batch_op.f('ix_panel_vote_case_id'))
 
     op.drop_table('panel_vote')
