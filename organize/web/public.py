@@ -204,13 +204,14 @@ def review_confirm() -> ResponseReturnValue:
             status_code=payload.get("code"),
         )
         db.session.commit()
-        # Shown once on the thanks page, from the worker's own cookie; never kept here.
-        session["status_code"] = payload.get("code")
     except IntegrityError:
         db.session.rollback()  # the same draft sent twice at once: the first one is stored
     except reviews.ReviewError:
         db.session.rollback()
         abort(400)
+    # The draft's code is the stored one (twice sent or not): shown once on the thanks page,
+    # from the worker's own cookie, and kept nowhere on the server.
+    session["status_code"] = payload.get("code")
     listed = employer.status == "approved"  # a pending employer's slug goes in no URL
     return redirect(url_for("public.review_thanks", employer=employer.slug if listed else None))
 
