@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from organize.extensions import db, limiter
 from organize.governance import appeals, codes, rules
-from organize.models import PanelCase, Review, RuleVersion
+from organize.models import PanelCase, Review
 from organize.plumbing.i18n import N_, current_locale
 from organize.plumbing.ratelimit import limiter_key
 from organize.web.panel_forms import AppealForm, FlagForm, StatusForm
@@ -64,13 +64,11 @@ def rules_page() -> str:
     proposals = db.session.scalars(
         db.select(PanelCase).where(PanelCase.kind == "rule").order_by(PanelCase.id.desc())
     )
-    versions = {v.case_id: v for v in db.session.scalars(db.select(RuleVersion))}
     return render_template(
         "governance/rules.html",
         rules=rules.current(),
         history=rules.history(),
         proposals=list(proposals),
-        versions=versions,
     )
 
 
