@@ -87,5 +87,8 @@ def rule_propose() -> ResponseReturnValue:
             flash(_("Proposed. It takes effect if the workers' panel approves it."))
             return redirect(url_for("organizer.panel_cases"))
     return render_template(
-        "organizer/propose.html", form=form, languages=PROPOSAL_LANGUAGES, rules=rules.current()
+        "organizer/propose.html",
+        form=form,
+        proposal_languages=PROPOSAL_LANGUAGES,
+        rules=rules.current(),
     )

@@ -100,6 +100,8 @@ ORGANIZER_PATHS = {
     "moderation": "/organizer/moderation",
     "action-reports": "/organizer/notices",
     "audit": "/organizer/audit",
+    "panel": "/organizer/panel",
+    "rule-propose": "/organizer/rules/propose",
     "simulator": "/simulator/",
 }
 TARGETS = [
