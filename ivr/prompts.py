@@ -77,6 +77,32 @@ TEXTS: dict[str, Callable[..., str]] = {
         "Thank you. A moderator will read your review before anyone else sees it."
     ),
     "review_discarded": lambda: _("Your review was thrown away."),
+    "code_intro": lambda: _(
+        "Write down your review's code. With it you can check your review, and appeal if it is "
+        "rejected. We keep no copy. Your code is:"
+    ),
+    "status_option": lambda: _("To check a review with its code, press 6."),
+    "status_ask": lambda: _("Type your review's ten-digit code, then press pound."),
+    "status_not_found": lambda: _(
+        "We found no review with this code. Check the digits and try again."
+    ),
+    "status_too_many": lambda: _("Too many codes tried. Please wait an hour and try again."),
+    "status_waiting": lambda: _("Waiting: a moderator has not read it yet."),
+    "status_approved": lambda: _(
+        "Approved. It is shown after a random delay, once this employer has enough reviews "
+        "that nobody can tell who wrote it."
+    ),
+    "status_rejected": lambda: _("Rejected, because it broke this rule:"),
+    "appeal_open": lambda: _("Your appeal is waiting for the workers' panel's vote."),
+    "appeal_decided": lambda: _("The workers' panel decided your appeal."),
+    "appeal_offer": lambda: _("To appeal to the workers' panel, press 1. To go back, press star."),
+    "appeal_reason": lambda: _(
+        "In a few words, say why the panel should publish your review. Do not say your name."
+    ),
+    "appeal_sent": lambda: _(
+        "Your appeal was sent to the workers' panel. Call again with your code to hear its "
+        "decision."
+    ),
     "review_unavailable": lambda: _("Sorry, we cannot take a review on this call right now."),
     "one_moment": lambda: _("One moment, please."),
     "not_heard": lambda: _("Sorry, we could not hear that. Please try again."),

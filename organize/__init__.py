@@ -67,9 +67,11 @@ def _register_blueprints(app: Flask) -> None:
         console_employers,
         console_inbox,
         console_notices,
+        console_panel,
         console_resources,
         console_rights,
         errors,
+        governance,
         organizer,
         public,
         second_factor,
@@ -82,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     errors.init_errors(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(organizer.bp)
+    app.register_blueprint(governance.bp)
     app.register_blueprint(simulator.bp)
     # Twilio cannot send a CSRF token; these blueprints check its signature instead.
     csrf.exempt(sms.bp)

@@ -86,6 +86,14 @@ def defaults(production: bool) -> dict[str, Any]:
         "REVIEW_MAX_CHARS": 5000,
         "REVIEW_RATE_LIMIT": "10 per hour",
         "EMPLOYER_CREATE_LIMIT": "5 per day",  # new employers per web client (rate-limit key)
+        # The workers' panel (organize/governance): votes close after PANEL_VOTE_DAYS; a
+        # decision needs at least PANEL_QUORUM votes, then a majority of them.
+        "PANEL_VOTE_DAYS": 7,
+        "PANEL_QUORUM": 3,
+        "APPEAL_DAYS": 30,  # a rejected review's redacted text waits this long for an appeal
+        "STATUS_MISSES": 5,  # wrong status codes per client (or number) per …
+        "STATUS_MISS_WINDOW": 3600,  # … seconds
+        "FLAG_RATE_LIMIT": "10 per day",
         "PRICE_PER_SEGMENT": 0.0079,
         "CONFIRM_ABOVE": 1000,
         "SMS_PROGRAM_NAME": "organize",
@@ -142,6 +150,12 @@ ENV_TYPES: dict[str, type] = {
     "REVIEW_PUBLISH_DELAY": str,
     "REVIEW_RATE_LIMIT": str,
     "EMPLOYER_CREATE_LIMIT": str,
+    "PANEL_VOTE_DAYS": int,
+    "PANEL_QUORUM": int,
+    "APPEAL_DAYS": int,
+    "STATUS_MISSES": int,
+    "STATUS_MISS_WINDOW": int,
+    "FLAG_RATE_LIMIT": str,
     "PRICE_PER_SEGMENT": float,
     "CONFIRM_ABOVE": int,
     "SMS_PROGRAM_NAME": str,

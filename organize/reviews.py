@@ -18,13 +18,14 @@ from flask import current_app
 
 from organize import audit
 from organize.extensions import db
+from organize.governance import codes, rules
 from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer, Organizer, Review
 from organize.plumbing.i18n import N_
 from organize.plumbing.text import clean
 from organize.redaction import redact
 from organize.redaction.labels import PLACEHOLDERS, placeholders_for
 
-# Reasons a moderator may give; shown, counted, on the public transparency page.
+# The built-in reasons (the rules' version 1, `governance.rules`); the panel may change them.
 REJECTION_REASONS: dict[str, str] = {
     "personal-data": N_("Identifies a person despite redaction"),
     "threat-or-hate": N_("Threats, hate or harassment"),
@@ -149,9 +150,11 @@ def submit(
     flags: dict[str, bool | None],
     submission_key: str,
     report: dict[str, int] | None = None,
+    status_code: str | None = None,
 ) -> Review:
     """Store a pending review. `text` is what the worker confirmed; it is redacted again here
-    as a safety net, so no channel can store raw text by mistake. Idempotent on the key."""
+    as a safety net, so no channel can store raw text by mistake. Idempotent on the key.
+    `status_code` (`codes.mint`, shown to the worker) is kept only as its keyed hash."""
     existing = db.session.scalar(sa.select(Review).where(Review.submission_key == submission_key))
     if existing is not None:
         return existing
@@ -172,6 +175,7 @@ def submit(
         status="pending",
         submitted_month=date(today.year, today.month, 1),
         submission_key=submission_key,
+        status_code_hash=codes.digest(status_code) if status_code else None,
         **ratings,
         **flags,
     )
@@ -260,12 +264,14 @@ def approve(*, review: Review, actor: Organizer, distinct: bool = False) -> None
 
 
 def reject(*, review: Review, actor: Organizer, reason: str) -> None:
-    """Reject with a reason; the text is dropped (nothing to keep), the reason is counted."""
-    if reason not in REJECTION_REASONS:
+    """Reject under a rule in force; the reason is counted. The redacted text waits
+    APPEAL_DAYS for an appeal to the workers' panel, then is dropped (`governance.appeals`)."""
+    if not rules.in_force(reason):
         raise ReviewError(N_("Choose a reason."))
     if review.status != "pending":
         raise ReviewError(N_("This review was already decided."))
-    review.status, review.rejection_reason, review.text = "rejected", reason, ""
+    review.status, review.rejection_reason = "rejected", reason
+    review.rejected_on = datetime.now(UTC).date()
     audit.record(
         actor=actor,
         action="review.reject",
@@ -273,6 +279,14 @@ def reject(*, review: Review, actor: Organizer, reason: str) -> None:
         target_id=review.id,
         detail={"reason": reason},
     )
+    db.session.flush()
+
+
+def reinstate(*, review: Review) -> None:
+    """The workers' panel overturned a rejection: approved as a moderator would (random delay,
+    still subject to k). The panel's decision is audited by `governance.panel`."""
+    review.status, review.rejection_reason, review.rejected_on = "approved", None, None
+    review.publish_after = datetime.now(UTC) + _publication_delay()
     db.session.flush()
 
 

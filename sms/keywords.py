@@ -136,6 +136,21 @@ WORDS: dict[str, dict[str, list[str]]] = {
         "tl": ["baguhin", "ayusin", "palitan"],
         "ht": ["korije", "chanje", "modifye"],
     },
+    # Followed by a review's status code (and, to appeal, a reason): see `leading`.
+    "status": {
+        ANY: ["status"],
+        "es": ["estado"],
+        "zh": ["状态", "狀態"],
+        "tl": ["katayuan"],
+        "ht": ["estati"],
+    },
+    "appeal": {
+        ANY: ["appeal"],
+        "es": ["apelar", "apelación"],
+        "zh": ["申诉", "申訴"],
+        "tl": ["apela", "iapela"],
+        "ht": ["apèl", "fè apèl"],
+    },
     "new": {
         ANY: ["new", "add"],
         "es": ["nuevo", "nueva", "agregar"],
@@ -250,3 +265,24 @@ def match(body: str) -> Match:
         if first is not None and first[0] == "opt_out":
             return Match("opt_out", first[1], None, folded)
     return Match(None, None, number, folded)
+
+
+# Keywords that lead a message and are followed by a status code.
+LEADING = ("status", "appeal")
+CODE_DIGITS = 10
+
+
+def leading(body: str) -> Match | None:
+    """STATUS <code> or APPEAL <code> <reason>: the keyword, then ten digits (spaces and dashes
+    allowed). Anything else is not one, so a story that starts with "status" stays a story."""
+    words = body.split()
+    for size in (2, 1):
+        found = _INDEX.get(fold(" ".join(words[:size])))
+        if found is None or found[0] not in LEADING:
+            continue
+        rest = "".join(words[size:])
+        digits = "".join(ch for ch in rest[: CODE_DIGITS * 2] if ch.isdigit())[:CODE_DIGITS]
+        bare = rest.replace("-", "").replace(".", "")
+        if len(digits) == CODE_DIGITS and (found[0] == "appeal" or bare.isdigit()):
+            return Match(found[0], found[1], None, fold(body))
+    return None

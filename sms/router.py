@@ -27,8 +27,8 @@ from organize.alerts import deliveries
 from organize.campaign import inbox
 from organize.outbound.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
 from sms import budgets, state
-from sms.flows import alerts, forget, menu, near, notice, review, rights
-from sms.keywords import match
+from sms.flows import alerts, forget, menu, near, notice, review, rights, status
+from sms.keywords import leading, match
 from sms.turn import Turn
 
 MAX_SEGMENTS = 3
@@ -45,6 +45,8 @@ GLOBAL: dict[str, Handler] = {
     "opt_in": alerts.start,
     "notice": notice.start,
     "actions": notice.latest,
+    "status": status.check,
+    "appeal": status.appeal,
 }
 FLOWS: dict[str, Handler] = {
     "language": menu.handle_language,
@@ -167,6 +169,8 @@ class Reply:
 def respond(*, phone: privacy.Phone, body: str, num_media: int = 0) -> Reply:
     """The reply for one inbound message (the caller stores nothing of `body`)."""
     found = match(body)
+    if found.intent is None:
+        found = leading(body) or found
     locale = subscribers.locale_for(phone_hash=phone.hash)
     if found.locale and found.locale != locale:
         locale = found.locale

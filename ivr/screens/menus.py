@@ -31,11 +31,16 @@ def language_menu(
 
 
 def main_menu(voice: Voice, action: str, *, notice: str | None = None) -> VoiceResponse:
-    """1 rights · 2 review · 3 alerts · 4 alerts by text · 5 help near you · 9 language ·
+    """1 rights · 2 review · 3 alerts · 4 alerts by text · 5 help near you · 6 a review's
+    status by its code · 9 language ·
     0 organizer · * repeat."""
     with speaking(voice):
         before = [prompts.line(notice)] if notice else []
-        lines = [prompts.line("main_menu"), prompts.line("change_language")]
+        lines = [
+            prompts.line("main_menu"),
+            prompts.line("status_option"),
+            prompts.line("change_language"),
+        ]
     return twiml.menu(voice, action, lines, before=before)
 
 

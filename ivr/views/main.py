@@ -9,6 +9,7 @@ from ivr.call import Call, again, voice_view
 from ivr.screens import menus
 from ivr.speak import voice_for
 from ivr.views import common, info, review, rights
+from ivr.views import status as by_code
 from organize.extensions import db
 from organize.plumbing.webhooks import twilio_signed
 
@@ -18,6 +19,7 @@ SECTIONS = {
     "3": info.alerts_start,
     "4": info.subscribe_start,
     "5": info.near_start,
+    "6": by_code.start,
     "0": common.organizer,
     "*": common.main_menu,
 }

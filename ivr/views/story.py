@@ -11,9 +11,11 @@ from ivr.blueprint import bp
 from ivr.call import Call, again, voice_view
 from ivr.screens import menus
 from ivr.screens import review as screens
+from ivr.speak import Line
 from ivr.views import common
 from organize import reviews
 from organize.extensions import db
+from organize.governance import codes
 from organize.models import Employer
 from organize.redaction import redact
 
@@ -113,6 +115,16 @@ def preview(call: Call, tries: int = 0, notice: str | None = None) -> VoiceRespo
     return screens.preview(call.voice, draft.text, action, notice=notice)
 
 
+def _thanks(call: Call, code: str) -> VoiceResponse:
+    """Thanks, and the review's status code read digit by digit, twice."""
+    if not code:
+        return menus.notice_then(call.voice, ["review_thanks"], call.url("main"))
+    digits = Line(codes.spoken(code))
+    return menus.notice_then(
+        call.voice, ["review_thanks", "code_intro"], call.url("main"), extra=[digits, digits]
+    )
+
+
 @bp.post("/review/confirm")
 @voice_view
 def review_confirm(call: Call) -> VoiceResponse:
@@ -120,7 +132,7 @@ def review_confirm(call: Call) -> VoiceResponse:
     review = callstate.review(call.sid)
     menu = call.url("main")
     if review.get("submitted"):
-        return menus.notice_then(call.voice, ["review_thanks"], menu)
+        return _thanks(call, str(review.get("code", "")))
     if "employer_id" not in review or "text" not in review:
         return lost(call)
     if (done := common.shortcut(call, lambda: common.main_menu(call))) is not None:
@@ -129,13 +141,16 @@ def review_confirm(call: Call) -> VoiceResponse:
         employer = db.session.get(Employer, review["employer_id"])
         if employer is None:
             return lost(call)
+        # Said twice now; kept only as its hash on the review, and in the call's state until
+        # the call ends, so a replayed request (the first answer lost) still says it.
+        code = codes.mint()
         reviews.submit(
             employer=employer, text=review["text"], locale=call.voice.say_locale,
             channel="voice", ratings=review.get("ratings", {}), flags=review.get("flags", {}),
-            submission_key=review["key"], report=review.get("report"),
+            submission_key=review["key"], report=review.get("report"), status_code=code,
         )  # fmt: skip
-        callstate.save_review(call.sid, {"submitted": True})
-        return menus.notice_then(call.voice, ["review_thanks"], menu)
+        callstate.save_review(call.sid, {"submitted": True, "code": code})
+        return _thanks(call, code)
     if call.digits == "2":
         callstate.save_review(call.sid, {**review, "story": []})
         return ask_story(call)

@@ -12,6 +12,13 @@ from organize.models.alerts import (
 from organize.models.base import Base
 from organize.models.campaign import AlertTemplate, InboxMessage, InboxThread, OrganizerPhone
 from organize.models.employers import Employer, EmployerAlias
+from organize.models.governance import (
+    CASE_KINDS,
+    OUTCOMES,
+    PanelCase,
+    PanelVote,
+    RuleVersion,
+)
 from organize.models.organizers import ROLES, AuditEvent, Organizer, RecoveryCode
 from organize.models.outbound import OutboxMessage, PendingBlank, PendingRecording, PendingText
 from organize.models.resources import RESOURCE_KINDS, Resource
@@ -29,9 +36,11 @@ from organize.models.subscribers import (
 __all__ = [
     "ALERT_CHANNELS",
     "ALERT_STATUSES",
+    "CASE_KINDS",
     "CHANNELS",
     "DELIVERY_STATUSES",
     "FLAG_FIELDS",
+    "OUTCOMES",
     "RATING_FIELDS",
     "RESOURCE_KINDS",
     "ROLES",
@@ -54,6 +63,8 @@ __all__ = [
     "Organizer",
     "OrganizerPhone",
     "OutboxMessage",
+    "PanelCase",
+    "PanelVote",
     "PendingBlank",
     "PendingRecording",
     "PendingText",
@@ -63,6 +74,7 @@ __all__ = [
     "RightsStateNote",
     "RightsTopic",
     "RightsTranslation",
+    "RuleVersion",
     "SavedAudience",
     "Subscriber",
 ]

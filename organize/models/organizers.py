@@ -10,7 +10,9 @@ from sqlalchemy import orm as so
 
 from organize.models.base import Base, UTCDateTime, utcnow
 
-ROLES = ("admin", "moderator", "organizer")
+# "panel": a worker member of the workers' panel (organize/governance). Admins hold every role
+# but that one: organizers cannot decide appeals (`governance.panel.is_member`).
+ROLES = ("admin", "moderator", "organizer", "panel")
 
 
 class Organizer(UserMixin, Base):

@@ -52,6 +52,12 @@ class Review(Base):
     # A random token minted at preview time: a double-clicked submit inserts once.
     submission_key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
 
+    # Keyed hash (`governance.codes.digest`) of the random status code the worker was given:
+    # it finds the review from the code, never the code (or anyone) from the review.
+    status_code_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    # The day a rejection was decided: its redacted text waits APPEAL_DAYS for an appeal.
+    rejected_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+
     employer: so.Mapped[Employer] = so.relationship()
 
     def __repr__(self) -> str:

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from organize import audit, organizers, reviews
 from organize.extensions import db, limiter, login_manager
+from organize.governance import rules
 from organize.models import AuditEvent, Organizer, Review
 from organize.web.dashboard import attention_counts, topics_due_for_review
 from organize.web.forms import ApproveForm, LoginForm, RejectForm
@@ -66,7 +67,8 @@ def role_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 def _reason_choices() -> list[SelectChoice]:
-    return [SelectChoice(key, _(label)) for key, label in reviews.REJECTION_REASONS.items()]
+    """The rules in force (the workers' panel may change them)."""
+    return [SelectChoice(rule.key, rule.title) for rule in rules.current()]
 
 
 def _unsafe_character(ch: str) -> bool:

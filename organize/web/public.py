@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from organize import directory, employers, notices, resources, reviews, rights
 from organize.extensions import db, limiter
+from organize.governance import codes, figures, rules
 from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer
 from organize.plumbing.i18n import current_locale
 from organize.web.forms import ConfirmForm, EmployerForm, NoticeForm, ReviewForm
@@ -147,6 +149,8 @@ def _draft_payload(form: ReviewForm, draft: reviews.Draft, employer_id: int) -> 
         "report": draft.report,
         "locale": draft.locale,
         "key": reviews.new_submission_key(),
+        # Minted with the preview, so a double-clicked send shows the one stored code.
+        "code": codes.mint(),
     }
     return str(_serializer().dumps(payload))
 
@@ -197,6 +201,7 @@ def review_confirm() -> ResponseReturnValue:
             flags=payload["flags"],
             submission_key=payload["key"],
             report=payload["report"],
+            status_code=payload.get("code"),
         )
         db.session.commit()
     except IntegrityError:
@@ -204,6 +209,9 @@ def review_confirm() -> ResponseReturnValue:
     except reviews.ReviewError:
         db.session.rollback()
         abort(400)
+    # The draft's code is the stored one (twice sent or not): shown once on the thanks page,
+    # from the worker's own cookie, and kept nowhere on the server.
+    session["status_code"] = payload.get("code")
     listed = employer.status == "approved"  # a pending employer's slug goes in no URL
     return redirect(url_for("public.review_thanks", employer=employer.slug if listed else None))
 
@@ -213,7 +221,13 @@ def review_thanks() -> str:
     """What happens next, honestly."""
     employer = employers.get_by_slug(slug=request.args.get("employer", ""))
     threshold = current_app.config["REVIEW_K_THRESHOLD"]
-    return render_template("reviews/thanks.html", employer=employer, threshold=threshold)
+    code = session.pop("status_code", None)
+    return render_template(
+        "reviews/thanks.html",
+        employer=employer,
+        threshold=threshold,
+        code=codes.spaced(code) if code else None,
+    )
 
 
 @bp.get("/rights")
@@ -250,7 +264,9 @@ def rights_topic(slug: str) -> str:
 def transparency() -> str:
     """How many reviews were approved or rejected, and why; no text."""
     counts = reviews.moderation_counts()
-    return render_template("transparency.html", counts=counts, reasons=reviews.REJECTION_REASONS)
+    return render_template(
+        "transparency.html", counts=counts, reasons=rules.titles(), quarters=figures.by_quarter()
+    )
 
 
 @bp.get("/privacy")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from organize import employers, reviews
 from organize.extensions import db
+from organize.governance import codes
 from organize.models import FLAG_FIELDS, RATING_FIELDS, Employer
 from organize.redaction import redact
 from sms import budgets, state
@@ -199,6 +200,7 @@ def _confirm(turn: Turn) -> str:
     if employer is None:
         state.end(phone_hash=turn.phone.hash)
         return _("Sorry, that employer is gone. Reply REVIEW to start again.")
+    code = codes.mint()  # minted now, kept nowhere but as its hash on the review
     reviews.submit(
         employer=employer,
         text=data["text"],
@@ -208,12 +210,22 @@ def _confirm(turn: Turn) -> str:
         flags=data["flags"],
         submission_key=data["key"],
         report=data.get("report"),
+        status_code=code,
     )
     state.end(phone_hash=turn.phone.hash)
-    return _(
-        "Thank you. A moderator will read it. It will be shown after a random delay, once "
-        "this employer has %(num)d reviews.",
-        num=current_app.config["REVIEW_K_THRESHOLD"],
+    turn.quotes = True  # the reply holds the code: not kept for replays, blanked at the provider
+    return (
+        _(
+            "Thank you. A moderator will read it. It will be shown after a random delay, once "
+            "this employer has %(num)d reviews.",
+            num=current_app.config["REVIEW_K_THRESHOLD"],
+        )
+        + "\n"
+        + _(
+            "Your review's code: %(code)s. Text STATUS and the code to see if it was published. "
+            "We keep no copy.",
+            code=codes.spaced(code),
+        )
     )
 
 

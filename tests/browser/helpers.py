@@ -17,6 +17,7 @@ ACCOUNTS = {
     "admin": "admin@organize.test",
     "moderator": "mod@organize.test",
     "organizer": "org@organize.test",
+    "panel": "panel@organize.test",  # a worker member of the workers' panel
 }
 
 

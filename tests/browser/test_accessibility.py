@@ -131,6 +131,8 @@ PUBLIC_PATHS = {
     "actions": "/actions",
     "actions-report": "/actions/report",
     "transparency": "/transparency",
+    "rules": "/rules",
+    "review-status": "/review/status",
     "privacy": "/privacy",
     "not-found": "/no-such-page",
     "organizer-login": "/organizer/login",
@@ -157,6 +159,8 @@ ORGANIZER_PATHS = {
     "resources": "/organizer/resources",
     "resource": "/organizer/resources/1",
     "resource-import": "/organizer/resources/import",
+    "panel": "/organizer/panel",
+    "rule-propose": "/organizer/rules/propose",
     "simulator": "/simulator/",
 }
 TARGETS = [

@@ -4,6 +4,7 @@ import pytest
 
 from organize import reviews
 from organize.extensions import db
+from organize.governance import appeals
 from organize.models import AuditEvent, Review
 from tests.factories import dump_database, make_employer, make_organizer, make_review
 
@@ -155,15 +156,20 @@ def test_approve_sets_random_delay_in_configured_range(app_factory):
         assert len({round(d, 3) for d in delays}) > 1  # random, not fixed
 
 
-def test_reject_requires_a_known_reason_drops_text_and_audits(app):
+def test_reject_requires_a_known_reason_keeps_text_for_an_appeal_then_drops_it(app):
     moderator = make_organizer()
     review = make_review(make_employer())
     with pytest.raises(reviews.ReviewError):
         reviews.reject(review=review, actor=moderator, reason="")
     reviews.reject(review=review, actor=moderator, reason="spam")
     db.session.commit()
-    assert review.text == ""
+    assert review.text  # the redacted text waits APPEAL_DAYS for an appeal to the panel …
     assert review.rejection_reason == "spam"
+    days = app.config["APPEAL_DAYS"]
+    assert appeals.purge_unappealed(datetime.now(UTC) + timedelta(days=days - 1)) == 0
+    assert appeals.purge_unappealed(datetime.now(UTC) + timedelta(days=days + 1)) == 1
+    db.session.refresh(review)
+    assert review.text == ""  # … then it is dropped
     event = db.session.query(AuditEvent).one()
     assert (event.action, event.target_id, event.detail) == (
         "review.reject",

@@ -40,7 +40,8 @@ def test_haitian_creole_plays_recordings_and_reads_its_own_words_for_the_rest(
     assert plays == ["https://cdn.example.org/audio/ht/main_menu.mp3"]
     # No recording of the notice yet: its Kreyòl words, read by the nearest voice, never Spanish.
     says = list(root.iter("Say"))
-    assert [s.attrib["language"] for s in says] == ["fr-FR", "fr-FR"]
+    # (the notice, the status-code option and the language choice)
+    assert [s.attrib["language"] for s in says] == ["fr-FR", "fr-FR", "fr-FR"]
     assert "Padon" in says[0].text
 
 
