@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from organize.extensions import db
 from organize.governance import appeals, panel
-from organize.models import AuditEvent, PanelCase
+from organize.models import AuditEvent, Organizer, PanelCase
 from tests.factories import login, make_organizer
 from tests.htmltools import visible_text
 
@@ -59,13 +59,20 @@ def test_a_proposal_from_the_console_reaches_the_moderation_form_once_adopted(cl
 
 
 def test_an_admin_creates_a_panel_member_from_the_command_line(runner, client):
-    from tests.factories import PASSWORD
+    from tests.factories import PASSWORD, enrol
 
     result = runner.invoke(
         args=["create-organizer", "Member@Example.org", "--role", "panel"],
         input=f"{PASSWORD}\n{PASSWORD}\n",
     )
     assert result.exit_code == 0, result.output
-    login(client, "member@example.org")  # the organizers' sign-in, unchanged
+    first = client.post(
+        "/organizer/login", data={"email": "member@example.org", "password": PASSWORD}
+    )
+    assert first.headers["Location"] == "/organizer/login/enrol"  # the same second factor
+    member = db.session.scalar(sa.select(Organizer).where(Organizer.email == "member@example.org"))
+    enrol(member)  # what the enrolment page leaves (tests/web/test_second_factor.py)
+    db.session.commit()
+    login(client, "member@example.org")  # the organizers' sign-in, both factors
     assert "Only panel members vote" not in client.get("/organizer/panel").get_data(as_text=True)
     assert client.get("/organizer/moderation").status_code == 403  # a member does not moderate
