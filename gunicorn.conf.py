@@ -33,10 +33,13 @@ def post_fork(server: object, worker: object) -> None:
     """Drop database connections the master may have opened while loading the app."""
     import wsgi  # already imported in the master (preload_app)
     from organize.extensions import db
+    from sms import overload
 
     with wsgi.app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+    # The text line reads its accept queue to know when an answer would come late.
+    overload.watch_listeners([sock.fileno() for sock in worker.sockets])  # type: ignore[attr-defined]
 
 
 def child_exit(server: object, worker: object) -> None:
