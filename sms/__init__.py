@@ -15,12 +15,17 @@ from organize.alerts import deliveries
 from organize.extensions import db
 from organize.outbound import blanking
 from organize.plumbing.logscrub import stack
-from organize.plumbing.text import clean
 from organize.plumbing.webhooks import twilio_signed
 from sms import overload
-from sms.answer import answer, apology, message_sid, release, stored_reply, twiml
-from sms.budgets import CARRIER_START
-from sms.keywords import match
+from sms.answer import (
+    answer,
+    apology,
+    message_sid,
+    release,
+    stored_reply,
+    synchronous_only,
+    twiml,
+)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__, url_prefix="/sms")
@@ -28,14 +33,6 @@ bp = Blueprint("sms", __name__, url_prefix="/sms")
 
 def _xml(body: str) -> Response:
     return Response(body, mimetype="text/xml")
-
-
-def _synchronous_only() -> bool:
-    """STOP and START are recorded while the person waits (carrier rules), never deferred."""
-    if request.form.get("OptOutType"):
-        return True
-    found = match(clean(request.form.get("Body", ""))[:1600])
-    return found.intent == "opt_out" or (found.intent == "opt_in" and found.folded in CARRIER_START)
 
 
 @bp.post("/inbound")
@@ -46,14 +43,17 @@ def inbound() -> Response:
     sid = message_sid(request.form)
     with overload.in_flight() as running:
         why = overload.reason(running=running)
-        if why and not _synchronous_only() and overload.defer(request.form):
+        if why and not synchronous_only(request.form) and overload.defer(request.form):
             return _xml(twiml(None))
         return _xml(_answer_now(sid))
 
 
 def _answer_now(sid: str) -> str:
     try:
-        return answer(sid).xml
+        outcome = answer(sid)
+        if outcome.later and not overload.defer(request.form):
+            outcome = answer(sid, in_turn=True)  # nowhere to wait: now, out of turn
+        return outcome.xml
     except IntegrityError:
         db.session.rollback()  # the same sid raced in twice: answer what the first one said
         try:

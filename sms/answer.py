@@ -24,6 +24,8 @@ from organize.outbound import blanking
 from organize.plumbing import expiring
 from organize.plumbing.text import clean, xml_safe
 from sms import router
+from sms.budgets import CARRIER_START
+from sms.keywords import match
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,16 @@ class Outcome:
     text: str | None = None
     quotes: bool = False
     replayed: bool = False
+    later: bool = False  # not handled: older texts of this number wait in the overload queue
+
+
+def synchronous_only(form: Mapping[str, str]) -> bool:
+    """STOP and START are recorded while the person waits (carrier rules): never deferred, never
+    queued behind older texts."""
+    if form.get("OptOutType"):
+        return True
+    found = match(clean(form.get("Body", ""))[:1600])
+    return found.intent == "opt_out" or (found.intent == "opt_in" and found.folded in CARRIER_START)
 
 
 def _number(value: str | None) -> int:
@@ -85,7 +97,7 @@ def stored_reply(sid: str) -> str:
     return expiring.store().get(_replay_key(sid)) or twiml(None)
 
 
-def _handle(sid: str) -> Outcome:
+def _handle(sid: str, *, in_turn: bool) -> Outcome:
     form = request.form
     phone = privacy.phone(form.get("From", ""))
     replay = (_replay_key(sid), int(current_app.config["SMS_REPLAY_TTL"])) if sid else None
@@ -102,6 +114,10 @@ def _handle(sid: str) -> Outcome:
             ahead = router.read_ahead(phone=phone, body=body, replay=replay)
             if not ahead.claimed:
                 return Outcome(stored_reply(sid), replayed=True)
+            if ahead.waiting and not in_turn and not synchronous_only(form):
+                if replay:
+                    keep.delete(replay[0])  # its turn comes in the queue, claimed there
+                return Outcome(twiml(None), later=True)
             answer = router.respond(
                 phone=phone, body=body, num_media=_number(form.get("NumMedia")), ahead=ahead
             )
@@ -135,18 +151,19 @@ def release(sid: str) -> None:
             db.session.rollback()
 
 
-def answer(sid: str) -> Outcome:
-    """Handle the text of this request; Redis failing midway, handle it again on the database
-    (the conversation restarts — `router` says so in the person's language)."""
+def answer(sid: str, *, in_turn: bool = False) -> Outcome:
+    """Handle the text of this request — unless older texts of the same number wait in the
+    overload queue (`Outcome.later`) and this is not their drain (`in_turn`). Redis failing
+    midway, handle it again on the database (the conversation restarts — `router` says so)."""
     try:
-        return _handle(sid)
+        return _handle(sid, in_turn=in_turn)
     except RedisError as exc:
         db.session.rollback()
         log.warning(
             "sms inbound: redis unavailable (%s); answering from the database", type(exc).__name__
         )
         expiring.without_redis()
-        return _handle(sid)
+        return _handle(sid, in_turn=True)
 
 
 def answer_kept(form: Mapping[str, str]) -> Outcome:
@@ -155,4 +172,4 @@ def answer_kept(form: Mapping[str, str]) -> Outcome:
     base = str(current_app.config.get("PUBLIC_URL") or "http://localhost").rstrip("/")
     data = {k: v for k, v in form.items() if v}
     with current_app.test_request_context("/sms/inbound", method="POST", data=data, base_url=base):
-        return answer(message_sid(data))
+        return answer(message_sid(data), in_turn=True)

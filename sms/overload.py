@@ -135,17 +135,31 @@ def defer(form: Mapping[str, str], *, answered: bool = False) -> bool:
     record = {**kept, "at": time.time(), "answered": answered}
     token = privacy.encrypt(json.dumps(record, ensure_ascii=False))
     try:
+        waiting = _waiting_key(form.get("From", ""))
         pipe = _connection().pipeline(transaction=False)
         pipe.rpush(QUEUE_KEY, token)
         pipe.expire(QUEUE_KEY, KEEP_SECONDS)
+        pipe.incr(waiting)
+        pipe.expire(waiting, KEEP_SECONDS)
         pipe.set(DRAIN_FLAG, "1", nx=True, ex=DRAIN_FLAG_SECONDS)
-        first = pipe.execute()[2]
+        first = pipe.execute()[-1]
         if first:
             drain.enqueue()
     except RedisError as exc:
         log.warning("sms inbound: could not keep a text for later (%s)", type(exc).__name__)
         return False
     return True
+
+
+def _waiting_key(sender: str) -> str:
+    """The count of this number's kept texts (its later texts wait behind them)."""
+    return expiring.PREFIX + number_key("deferred", privacy.phone(sender).hash)
+
+
+def _done_waiting(sender: str) -> None:
+    key = _waiting_key(sender)
+    if _connection().decr(key) <= 0:
+        _connection().delete(key)
 
 
 def waiting() -> int:
@@ -230,8 +244,10 @@ def _answer(token: bytes | str, handle: Handler) -> None:
     form = {name: str(record.get(name) or "") for name in FIELDS}
     try:
         outcome = handle(form)
+        _done_waiting(form["From"])
     except IntegrityError:
         db.session.rollback()  # the same sid was answered meanwhile
+        _done_waiting(form["From"])
         return
     except SQLAlchemyError:
         db.session.rollback()
@@ -241,6 +257,7 @@ def _answer(token: bytes | str, handle: Handler) -> None:
         db.session.rollback()
         release(form["MessageSid"] or form["SmsSid"])
         log.error("sms drain: unexpected %s\n%s", type(exc).__name__, stack(exc))
+        _done_waiting(form["From"])
         return
     e164 = privacy.normalize(form["From"])
     if record.get("answered") or outcome.replayed or not outcome.text or e164 is None:

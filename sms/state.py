@@ -49,6 +49,7 @@ class Ahead:
     conversation: Conversation | None = None
     locale: str | None = None
     replies: int | None = None  # the number's reply budget, counted with this text
+    waiting: int = 0  # the number's texts kept for later (`sms.overload`): this one goes after
 
 
 def read_ahead(
@@ -56,11 +57,11 @@ def read_ahead(
 ) -> Ahead:
     """Claim the sid, read the conversation and the language, count the budget: one pipeline."""
     claim = (replay[0], "", replay[1]) if replay else None
-    keys = [_key(phone_hash), number_key("locale", phone_hash)]
+    keys = [_key(phone_hash), number_key("locale", phone_hash), number_key("deferred", phone_hash)]
     found = store().fetch(claim=claim, reads=keys, count=budget)
     if not found.claimed:
         return Ahead(claimed=False)
-    raw_conversation, cached = found.values
+    raw_conversation, cached, waiting = found.values
     if cached is None:  # not cached: the record, then cached for the next text
         cached = subscribers.locale_for(phone_hash=phone_hash) or NO_LOCALE
         store().put(number_key("locale", phone_hash), cached, LOCALE_TTL)
@@ -69,6 +70,7 @@ def read_ahead(
         conversation=_parse(phone_hash, raw_conversation),
         locale=None if cached == NO_LOCALE else cached,
         replies=found.counted,
+        waiting=int(waiting) if waiting and waiting.isdigit() else 0,
     )
 
 

@@ -35,8 +35,9 @@ PURGE_INTERVAL_SECONDS = 60
 # content-free counters. Forget-me deletes the conversation (`forget_number`); the counters hold
 # only a count, expire with their window, and stay so that forget-me cannot reset a budget.
 # The remembered language is a cache of `Contact.locale` (written through by the SMS channel),
-# so that a text costs no database read to know how to answer.
-NUMBER_KINDS = ("conversation", "locale", "budget:replies", "budget:employers")
+# so that a text costs no database read to know how to answer. "deferred" counts the number's
+# texts kept for later (sms/overload.py), so that its next ones wait behind them, in order.
+NUMBER_KINDS = ("conversation", "locale", "deferred", "budget:replies", "budget:employers")
 
 
 def number_key(kind: str, phone_hash: str) -> str:

@@ -119,6 +119,20 @@ def test_a_text_the_line_cannot_answer_in_time_is_answered_by_the_worker(
     assert overload.waiting() == 0
 
 
+def test_a_numbers_texts_are_answered_in_the_order_sent(redis_twilio_app, fake_twilio):
+    phone = Phone(redis_twilio_app.test_client(), NUMBER)
+    redis_twilio_app.config["SMS_DEFER"] = "always"
+    assert phone.send("RIGHTS") is None  # kept
+    redis_twilio_app.config["SMS_DEFER"] = "never"
+    assert phone.send("1") is None  # kept too: it answers the list the worker has yet to send
+    assert overload.waiting() == 2
+    assert overload.drain() == 2
+    first, second = (m["body"] for m in fake_twilio.sent_to(NUMBER))
+    assert "1 " in first  # the list …
+    assert "http" in second  # … then topic 1 of it, with its link
+    assert phone.send("HELP")  # nothing waits now: answered at once
+
+
 def test_stop_is_answered_and_recorded_at_once_even_under_overload(redis_twilio_app):
     phone = Phone(redis_twilio_app.test_client(), NUMBER)
     _subscribe(phone)
