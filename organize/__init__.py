@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     import ivr.hours
     import sms
     import sms.keywords
+    import sms.shortcut
     from organize import ops
     from organize.extensions import csrf
     from organize.web import (  # noqa: F401  (console_employers: its routes join organizer.bp)
@@ -81,6 +82,8 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(ivr.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(ivr.bp)
+    # Under load, texts are kept for later before Flask sees them (sms/shortcut.py).
+    app.wsgi_app = sms.shortcut.Shortcut(app, app.wsgi_app)  # type: ignore[method-assign]
     ops.install(  # health, metrics, Sentry, retention, `flask doctor`, `flask keys`
         app,
         classify=sms.keywords.match,

@@ -57,6 +57,10 @@ log = logging.getLogger(__name__)
 
 QUEUE_KEY = "organize:sms:deferred"
 DRAIN_FLAG = "organize:sms:drain-queued"
+DRAIN_LOCK = "organize:sms:drain-running"
+PRESSURE_KEY = "organize:sms:deferring"  # set while the webhook defers; drains slow down
+PRESSURE_PAUSE = 1.0
+DRAIN_JOB_TIMEOUT = 3600  # RQ's default of 180 s would stop a long drain midway
 # Kept fields of a text: what the webhook reads, nothing more.
 FIELDS = ("MessageSid", "SmsSid", "From", "Body", "NumMedia", "OptOutType")
 KEEP_SECONDS = 7 * 24 * 3600  # a list nobody drains (no worker) still goes, a week on
@@ -66,15 +70,20 @@ DRAIN_FLAG_SECONDS = 300
 _lock = threading.Lock()
 _in_flight = 0
 _listeners: list[socket.socket] = []
+_worker: list[object] = []
 
 
-def watch_listeners(fds: list[int]) -> None:
-    """Called in each gunicorn worker (gunicorn.conf.py `post_fork`) with its listening sockets."""
-    _listeners[:] = [socket.socket(fileno=socket.dup(fd)) for fd in fds]
+def watch_worker(worker: object) -> None:
+    """Called in each gunicorn worker (gunicorn.conf.py `post_fork`): its listening sockets, and
+    the worker itself (a gthread worker queues accepted connections for its threads)."""
+    sockets = getattr(worker, "sockets", [])
+    _listeners[:] = [socket.socket(fileno=socket.dup(s.fileno())) for s in sockets]
+    _worker[:] = [worker]
 
 
 def backlog() -> int:
-    """Connections waiting in the listening sockets' accept queues (0 when unknown)."""
+    """Texts waiting to be started: in the listening sockets' accept queues (shared by every
+    worker), plus those a gthread worker accepted and queued for a thread. 0 when unknown."""
     waiting = 0
     for sock in _listeners:
         try:  # struct tcp_info: 8 bytes of u8 fields, then u32 rto, ato, snd_mss, rcv_mss, unacked
@@ -82,7 +91,15 @@ def backlog() -> int:
             waiting += struct.unpack_from("I", info, 24)[0]  # a listener's unacked: its queue
         except (OSError, struct.error):
             continue
+    for worker in _worker:
+        queued = len(getattr(worker, "futures", ())) - int(getattr(worker.cfg, "threads", 1))  # type: ignore[attr-defined]
+        waiting += max(0, queued)
     return waiting
+
+
+def running() -> int:
+    """Texts this process is answering right now."""
+    return _in_flight
 
 
 @contextmanager
@@ -117,7 +134,7 @@ def reason(*, running: int) -> str | None:
     failed_at = current_app.extensions.get("sms.database_failed_at", -math.inf)
     if time.monotonic() - failed_at < float(config["SMS_DEFER_DB_BACKOFF"]):
         return "database"
-    if _listeners and backlog() > int(config["SMS_DEFER_BACKLOG"]):
+    if (_listeners or _worker) and backlog() > int(config["SMS_DEFER_BACKLOG"]):
         return "backlog"
     return None
 
@@ -141,10 +158,11 @@ def defer(form: Mapping[str, str], *, answered: bool = False) -> bool:
         pipe.expire(QUEUE_KEY, KEEP_SECONDS)
         pipe.incr(waiting)
         pipe.expire(waiting, KEEP_SECONDS)
+        pipe.set(PRESSURE_KEY, "1", ex=2)
         pipe.set(DRAIN_FLAG, "1", nx=True, ex=DRAIN_FLAG_SECONDS)
         first = pipe.execute()[-1]
         if first:
-            drain.enqueue()
+            drain.enqueue(job_timeout=DRAIN_JOB_TIMEOUT)  # type: ignore[call-arg]
     except RedisError as exc:
         log.warning("sms inbound: could not keep a text for later (%s)", type(exc).__name__)
         return False
@@ -200,33 +218,44 @@ Handler = Callable[[Mapping[str, str]], Outcome]
 def drain() -> int:
     """Answer kept texts, oldest first, until none is left. Returns how many were answered.
 
-    One drainer at a time (the flag); it clears the flag when the list is empty and takes it
-    back if a text arrived meanwhile. A database failure stops it with the text still first
-    in line (the scheduled run below starts it again)."""
+    One drainer at a time (`DRAIN_LOCK`; a second one, queued by the schedule, returns at
+    once). `DRAIN_FLAG` says a drain is queued or running, so the webhook queues no other; the
+    drainer clears it when the list is empty and takes it back if a text arrived meanwhile.
+    While the webhook is deferring (`PRESSURE_KEY`), the drainer slows to a batch a second: the
+    cores answer Twilio first. A database failure stops it with the text still first in line
+    (the scheduled run below starts it again)."""
     connection, done = _connection(), 0
-    while True:
-        batch = connection.lrange(QUEUE_KEY, 0, DRAIN_BATCH - 1)
-        if not batch:
-            connection.delete(DRAIN_FLAG)
-            if connection.llen(QUEUE_KEY) and connection.set(
-                DRAIN_FLAG, "1", nx=True, ex=DRAIN_FLAG_SECONDS
-            ):
-                continue
-            return done
-        connection.expire(DRAIN_FLAG, DRAIN_FLAG_SECONDS)
-        handled = 0
-        try:
-            for token in batch:
-                _answer(token, answer_kept)
-                handled += 1
-        except SQLAlchemyError as exc:
-            db.session.rollback()
-            log.warning("sms drain: database unavailable (%s); retried later", type(exc).__name__)
+    if not connection.set(DRAIN_LOCK, "1", nx=True, ex=DRAIN_FLAG_SECONDS):
+        return 0
+    try:
+        while True:
+            batch = connection.lrange(QUEUE_KEY, 0, DRAIN_BATCH - 1)
+            if not batch:
+                connection.delete(DRAIN_FLAG)
+                if connection.llen(QUEUE_KEY) and connection.set(
+                    DRAIN_FLAG, "1", nx=True, ex=DRAIN_FLAG_SECONDS
+                ):
+                    continue
+                return done
+            for key in (DRAIN_FLAG, DRAIN_LOCK):
+                connection.expire(key, DRAIN_FLAG_SECONDS)
+            handled = 0
+            try:
+                for token in batch:
+                    _answer(token, answer_kept)
+                    handled += 1
+            except SQLAlchemyError as exc:
+                db.session.rollback()
+                log.warning("sms drain: database unavailable (%s)", type(exc).__name__)
+                connection.ltrim(QUEUE_KEY, handled, -1)
+                connection.delete(DRAIN_FLAG)
+                return done + handled
             connection.ltrim(QUEUE_KEY, handled, -1)
-            connection.delete(DRAIN_FLAG)
-            return done + handled
-        connection.ltrim(QUEUE_KEY, handled, -1)
-        done += handled
+            done += handled
+            if connection.exists(PRESSURE_KEY):
+                time.sleep(PRESSURE_PAUSE)
+    finally:
+        connection.delete(DRAIN_LOCK)
 
 
 drain.cron_register(60)

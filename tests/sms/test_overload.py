@@ -169,3 +169,13 @@ def test_the_replay_store_keeps_nothing_past_the_retry_window(redis_twilio_app):
     assert keys
     window = redis_twilio_app.config["SMS_REPLAY_TTL"]
     assert all(0 < connection.ttl(key) <= window for key in keys)
+
+
+def test_under_load_an_unsigned_text_is_refused_not_kept(redis_twilio_app):
+    redis_twilio_app.config["SMS_DEFER"] = "always"
+    params = {"From": NUMBER, "To": "+15005550006", "Body": "RIGHTS", "MessageSid": "SMx"}
+    response = redis_twilio_app.test_client().post(
+        "/sms/inbound", data=params, headers={"X-Twilio-Signature": "forged"}
+    )
+    assert response.status_code == 403
+    assert overload.waiting() == 0
