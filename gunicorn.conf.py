@@ -18,6 +18,9 @@ worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 # Twilio gives a webhook 15 s in all: a request still running after 20 s is lost anyway.
 timeout = 20
 graceful_timeout = 20  # SIGTERM: requests in flight finish, then the workers exit
+# A burst waits here while the text line keeps texts for later (sms/overload.py reads this
+# queue): deeper than gunicorn's 2048, within the kernel's somaxconn (4096 on Debian).
+backlog = 4096
 keepalive = 5  # the proxy keeps connections open to us
 max_requests = 5000  # recycle workers now and then (slow leaks in libraries)
 max_requests_jitter = 500

@@ -57,7 +57,7 @@ PATH = "/sms/inbound"
 FORM = "application/x-www-form-urlencoded"
 WORKERS = int(os.environ.get("GUNICORN_WORKERS", "2"))  # gunicorn.conf.py's default
 TARGETS = {"app": "wsgi:app", "baseline": "bench.baseline_app:create_app()"}
-RATIO_TARGET = 0.6
+RATIO_TARGET = 0.4  # issue 12 (0.6 the stretch)
 P99_TARGET_MS = 25.0
 BODIES = ("RIGHTS", "1", "HELP")
 # 200 fictional senders: the 555-01xx block of two Houston area codes.

@@ -59,7 +59,8 @@ QUEUE_KEY = "organize:sms:deferred"
 DRAIN_FLAG = "organize:sms:drain-queued"
 DRAIN_LOCK = "organize:sms:drain-running"
 PRESSURE_KEY = "organize:sms:deferring"  # set while the webhook defers; drains slow down
-PRESSURE_PAUSE = 1.0
+PRESSURE_PAUSE = 0.5
+PAUSE_LIMIT = 30.0
 DRAIN_JOB_TIMEOUT = 3600  # RQ's default of 180 s would stop a long drain midway
 # Kept fields of a text: what the webhook reads, nothing more.
 FIELDS = ("MessageSid", "SmsSid", "From", "Body", "NumMedia", "OptOutType")
@@ -221,9 +222,9 @@ def drain() -> int:
     One drainer at a time (`DRAIN_LOCK`; a second one, queued by the schedule, returns at
     once). `DRAIN_FLAG` says a drain is queued or running, so the webhook queues no other; the
     drainer clears it when the list is empty and takes it back if a text arrived meanwhile.
-    While the webhook is deferring (`PRESSURE_KEY`), the drainer slows to a batch a second: the
-    cores answer Twilio first. A database failure stops it with the text still first in line
-    (the scheduled run below starts it again)."""
+    While the webhook is deferring (`PRESSURE_KEY`), the drainer waits (a batch every
+    `PAUSE_LIMIT` s at least): the cores answer Twilio first. A database failure stops it with
+    the text still first in line (the scheduled run below starts it again)."""
     connection, done = _connection(), 0
     if not connection.set(DRAIN_LOCK, "1", nx=True, ex=DRAIN_FLAG_SECONDS):
         return 0
@@ -252,8 +253,10 @@ def drain() -> int:
                 return done + handled
             connection.ltrim(QUEUE_KEY, handled, -1)
             done += handled
-            if connection.exists(PRESSURE_KEY):
+            paused = 0.0  # while the webhook defers, wait (a batch at least every PAUSE_LIMIT s)
+            while connection.exists(PRESSURE_KEY) and paused < PAUSE_LIMIT:
                 time.sleep(PRESSURE_PAUSE)
+                paused += PRESSURE_PAUSE
     finally:
         connection.delete(DRAIN_LOCK)
 
