@@ -3,7 +3,9 @@
 Every answer is TwiML, even when the database is down or a flow breaks: a failed SMS webhook is
 only logged by Twilio and the person gets nothing (TWILIO.md). A replayed MessageSid gets the
 reply (kept for Twilio's retry window, without the sender, and not at all when it quotes what
-someone said) and is not processed again. Nothing of the body or the sender's number is kept.
+someone said) and is not processed again. Nothing of the body or the sender's number is kept,
+except a text kept for later under load or while the database is down — encrypted, and only
+until the drain job has answered it (`sms.overload`).
 """
 
 import logging
