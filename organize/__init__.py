@@ -21,6 +21,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(build_config(app.instance_path, test_config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    # Under load, texts are kept for later before Flask sees them (sms/shortcut.py); inside
+    # ProxyFix, so that it sees the request as the app does.
+    from sms.shortcut import Shortcut
+
+    app.wsgi_app = Shortcut(app, app.wsgi_app)  # type: ignore[method-assign]
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
@@ -58,7 +63,6 @@ def _register_blueprints(app: Flask) -> None:
     import ivr.hours
     import sms
     import sms.keywords
-    import sms.shortcut
     from organize import ops
     from organize.extensions import csrf
     from organize.web import (  # noqa: F401  (console_employers: its routes join organizer.bp)
@@ -82,8 +86,6 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(ivr.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(ivr.bp)
-    # Under load, texts are kept for later before Flask sees them (sms/shortcut.py).
-    app.wsgi_app = sms.shortcut.Shortcut(app, app.wsgi_app)  # type: ignore[method-assign]
     ops.install(  # health, metrics, Sentry, retention, `flask doctor`, `flask keys`
         app,
         classify=sms.keywords.match,
