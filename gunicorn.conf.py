@@ -1,18 +1,20 @@
 """gunicorn settings for production (`gunicorn -c gunicorn.conf.py wsgi:app`; the Procfile uses it).
 
-Sized for a 2-core server shared with PostgreSQL, Redis and the RQ workers: two sync worker
+Sized for a 2-core server shared with PostgreSQL, Redis and the RQ workers: three sync worker
 processes. Measured with bench/webhook.py (PostgreSQL + Redis, the same machine and run order):
-sync served the text line about twice what gthread (2 × 4 threads) did — 360 vs 150–224 texts/s
-— because a text's waits are short Redis and database round trips, while threads in one process
-queue for the GIL. Sync workers leave slow clients to the reverse proxy, which buffers requests
-(deploy/ has Caddy). Override with GUNICORN_WORKERS / GUNICORN_THREADS / GUNICORN_WORKER_CLASS /
-BIND without editing this file (threads above 1 make gunicorn use gthread).
+sync served the text line about twice what gthread (2 × 4 threads) did — 0.20–0.21 of the bare
+baseline vs 0.07–0.12 — because a text's waits are short Redis and database round trips, while
+threads in one process queue for the GIL. A third worker keeps a core busy while another waits
+on a round trip: under a burst at twice capacity, two workers answered 78 % of the texts within
+Twilio's 15 s, three answered 99.9–100 %. Sync workers leave slow clients to the reverse proxy,
+which buffers requests (deploy/ has Caddy). Override with GUNICORN_WORKERS / GUNICORN_THREADS /
+GUNICORN_WORKER_CLASS / BIND without editing this file (threads above 1 make gunicorn use gthread).
 """
 
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")  # the reverse proxy is the only way in
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 # Twilio gives a webhook 15 s in all: a request still running after 20 s is lost anyway.
