@@ -1,19 +1,28 @@
 """gunicorn settings for production (`gunicorn -c gunicorn.conf.py wsgi:app`; the Procfile uses it).
 
-Sized for a 2-core server shared with PostgreSQL, Redis and the RQ workers: two processes with a
-few threads each, because a webhook spends most of its time waiting on the database and Redis.
-Override with GUNICORN_WORKERS / GUNICORN_THREADS / BIND without editing this file.
+Sized for a 2-core server shared with PostgreSQL, Redis and the RQ workers: three sync worker
+processes. Measured with bench/webhook.py (PostgreSQL + Redis, the same machine and run order):
+sync served the text line about twice what gthread (2 × 4 threads) did — 0.20–0.21 of the bare
+baseline vs 0.07–0.12 — because a text's waits are short Redis and database round trips, while
+threads in one process queue for the GIL. A third worker keeps a core busy while another waits
+on a round trip: under a burst at twice capacity, two workers answered 78 % of the texts within
+Twilio's 15 s, three answered 99.9–100 %. Sync workers leave slow clients to the reverse proxy,
+which buffers requests (deploy/ has Caddy). Override with GUNICORN_WORKERS / GUNICORN_THREADS /
+GUNICORN_WORKER_CLASS / BIND without editing this file (threads above 1 make gunicorn use gthread).
 """
 
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")  # the reverse proxy is the only way in
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 # Twilio gives a webhook 15 s in all: a request still running after 20 s is lost anyway.
 timeout = 20
 graceful_timeout = 20  # SIGTERM: requests in flight finish, then the workers exit
+# A burst waits here while the text line keeps texts for later (sms/overload.py reads this
+# queue): deeper than gunicorn's 2048, within the kernel's somaxconn (4096 on Debian).
+backlog = 4096
 keepalive = 5  # the proxy keeps connections open to us
 max_requests = 5000  # recycle workers now and then (slow leaks in libraries)
 max_requests_jitter = 500
@@ -30,13 +39,20 @@ proc_name = "organize-web"
 
 
 def post_fork(server: object, worker: object) -> None:
-    """Drop database connections the master may have opened while loading the app."""
-    import wsgi  # already imported in the master (preload_app)
+    """Drop database connections the master may have opened while loading the app; show the
+    text line its queues (the accept queue, and gthread's own), to know when it runs late."""
+    import sys
+
+    wsgi = sys.modules.get("wsgi")  # imported in the master (preload_app) when serving organize
+    if wsgi is None:
+        return  # another app (bench/baseline_app.py under the same settings)
     from organize.extensions import db
+    from sms import overload
 
     with wsgi.app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+    overload.watch_worker(worker)
 
 
 def child_exit(server: object, worker: object) -> None:

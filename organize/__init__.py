@@ -21,6 +21,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(build_config(app.instance_path, test_config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    # Under load, texts are kept for later before Flask sees them (sms/shortcut.py); inside
+    # ProxyFix, so that it sees the request as the app does.
+    from sms.shortcut import Shortcut
+
+    app.wsgi_app = Shortcut(app, app.wsgi_app)  # type: ignore[method-assign]
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies

@@ -105,6 +105,13 @@ def defaults(production: bool) -> dict[str, Any]:
         "SMS_BUDGET_WINDOW": 10 * 60,  # … seconds (then one notice, then silence)
         "SMS_EMPLOYER_BUDGET": 3,  # employers one number may add by text per …
         "SMS_EMPLOYER_WINDOW": 24 * 3600,  # … seconds
+        # When a text is kept and answered later by the REST API (sms/overload.py): "auto",
+        # "always" or "never"; past this many connections waiting to be accepted, texts
+        # answered at once by this process, or seconds after a database failure.
+        "SMS_DEFER": "auto",
+        "SMS_DEFER_BACKLOG": 32,
+        "SMS_DEFER_IN_FLIGHT": 8,
+        "SMS_DEFER_DB_BACKOFF": 10.0,
         "HOTLINE_NUMBER": None,
         "HOTLINE_HOURS": None,
         "ENABLE_SIMULATOR": not production,
@@ -167,6 +174,10 @@ ENV_TYPES: dict[str, type] = {
     "SMS_BUDGET_WINDOW": int,
     "SMS_EMPLOYER_BUDGET": int,
     "SMS_EMPLOYER_WINDOW": int,
+    "SMS_DEFER": str,
+    "SMS_DEFER_BACKLOG": int,
+    "SMS_DEFER_IN_FLIGHT": int,
+    "SMS_DEFER_DB_BACKOFF": float,
     "HOTLINE_NUMBER": str,
     "AUDIO_BASE_URL": str,
     "AUDIO_DIR": str,

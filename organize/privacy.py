@@ -26,8 +26,11 @@ class Phone:
     hash: str
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(raw: str, region: str = DEFAULT_REGION) -> str | None:
-    """E.164 for a number Twilio sent us, or None for short codes and alphanumeric senders."""
+    """E.164 for a number Twilio sent us, or None for short codes and alphanumeric senders.
+    Cached (in memory only): a text parses its sender more than once, and a burst of replies
+    comes from the same numbers again and again."""
     raw = (raw or "").strip()
     if not raw:
         return None

@@ -21,13 +21,24 @@ def _always_answered(match: Match) -> bool:
     )
 
 
-def over_reply_budget(*, phone_hash: str, match: Match) -> tuple[bool, bool]:
-    """Count this text against the number's budget: (past it, first time past it)."""
+def reply_counter(*, phone_hash: str, match: Match) -> tuple[str, int] | None:
+    """The counter (key, window) this text counts against, or None when it counts nowhere."""
     if _always_answered(match):
+        return None
+    return number_key("budget:replies", phone_hash), int(current_app.config["SMS_BUDGET_WINDOW"])
+
+
+def over_reply_budget(
+    *, phone_hash: str, match: Match, used: int | None = None
+) -> tuple[bool, bool]:
+    """Count this text against the number's budget — or take `used`, the count read ahead
+    with it (`state.read_ahead`): (past it, first time past it)."""
+    counter = reply_counter(phone_hash=phone_hash, match=match)
+    if counter is None:
         return False, False
     limit = int(current_app.config["SMS_REPLY_BUDGET"])
-    window = int(current_app.config["SMS_BUDGET_WINDOW"])
-    used = store().count(number_key("budget:replies", phone_hash), window)
+    if used is None:
+        used = store().count(*counter)
     return used > limit, used == limit + 1
 
 

@@ -26,6 +26,7 @@ from organize import privacy, subscribers
 from organize.alerts import deliveries
 from organize.campaign import inbox
 from organize.outbound.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
+from organize.plumbing import expiring
 from sms import budgets, state
 from sms.flows import alerts, forget, menu, near, notice, review, rights, status
 from sms.keywords import leading, match
@@ -108,6 +109,10 @@ def _dispatch(turn: Turn) -> str:
     ):  # a reply to an alert newer than any open question: same rule as the RSVP's
         turn.told = True  # their words reach the inbox redacted; the provider blanks its copy
         return _("Thank you. An organizer will read your message and may answer here.")
+    if conversation is None and expiring.redis_failed():
+        # Redis failed mid-request: whatever question this answered is forgotten. Say so.
+        lost = _("Sorry, we lost track of our conversation. Please start again.")
+        return lost + "\n" + menu.main_menu(turn)
     if conversation is not None and conversation.flow in FLOWS:
         return FLOWS[conversation.flow](turn)
     if intent == "yes":
@@ -166,24 +171,37 @@ class Reply:
     quotes: bool = False
 
 
-def respond(*, phone: privacy.Phone, body: str, num_media: int = 0) -> Reply:
-    """The reply for one inbound message (the caller stores nothing of `body`)."""
+def read_ahead(*, phone: privacy.Phone, body: str, replay: tuple[str, int] | None) -> state.Ahead:
+    """Claim the sid and read what the text needs, in one round trip (`state.read_ahead`)."""
+    counter = budgets.reply_counter(phone_hash=phone.hash, match=match(body))
+    return state.read_ahead(replay=replay, phone_hash=phone.hash, budget=counter)
+
+
+def respond(
+    *, phone: privacy.Phone, body: str, num_media: int = 0, ahead: state.Ahead | None = None
+) -> Reply:
+    """The reply for one inbound message (the caller stores nothing of `body`). `ahead` is
+    what `read_ahead` found for it (read now when not given)."""
     found = match(body)
     if found.intent is None:
         found = leading(body) or found
-    locale = subscribers.locale_for(phone_hash=phone.hash)
+    if ahead is None:
+        ahead = read_ahead(phone=phone, body=body, replay=None)
+    locale = ahead.locale
     if found.locale and found.locale != locale:
         locale = found.locale
-        subscribers.remember_locale(phone_hash=phone.hash, locale=locale)
+        state.remember_locale(phone_hash=phone.hash, locale=locale)
     turn = Turn(
         phone=phone,
         body=body,
         match=found,
         locale=locale or "en",
-        conversation=state.load(phone_hash=phone.hash),
+        conversation=ahead.conversation,
     )
     with force_locale(turn.locale):
-        over, first_time = budgets.over_reply_budget(phone_hash=phone.hash, match=found)
+        over, first_time = budgets.over_reply_budget(
+            phone_hash=phone.hash, match=found, used=ahead.replies
+        )
         if over:  # one short notice, then silence until the window ends
             return Reply(text=budgets.over_budget_notice() if first_time else "")
         if num_media and found.intent != "opt_out":

@@ -13,7 +13,13 @@ from typing import Any
 
 from flask import current_app
 
+from organize import subscribers
 from organize.plumbing.expiring import number_key, store
+
+# The remembered language is cached for a day: `Contact.locale` stays the record, and only the
+# SMS channel changes it (`remember_locale`), so the cache is never stale.
+LOCALE_TTL = 24 * 3600
+NO_LOCALE = "-"  # cached "this number never chose a language"
 
 
 @dataclass
@@ -35,9 +41,51 @@ def _ttl() -> int:
     return int(current_app.config["SMS_CONVERSATION_TTL"])
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """What one text needs from expiring state, read in one round trip before it is routed."""
+
+    claimed: bool  # this MessageSid is new (False: a replay, answer what was kept)
+    conversation: Conversation | None = None
+    locale: str | None = None
+    replies: int | None = None  # the number's reply budget, counted with this text
+    waiting: int = 0  # the number's texts kept for later (`sms.overload`): this one goes after
+
+
+def read_ahead(
+    *, replay: tuple[str, int] | None, phone_hash: str, budget: tuple[str, int] | None
+) -> Ahead:
+    """Claim the sid, read the conversation and the language, count the budget: one pipeline."""
+    claim = (replay[0], "", replay[1]) if replay else None
+    keys = [_key(phone_hash), number_key("locale", phone_hash), number_key("deferred", phone_hash)]
+    found = store().fetch(claim=claim, reads=keys, count=budget)
+    if not found.claimed:
+        return Ahead(claimed=False)
+    raw_conversation, cached, waiting = found.values
+    if cached is None:  # not cached: the record, then cached for the next text
+        cached = subscribers.locale_for(phone_hash=phone_hash) or NO_LOCALE
+        store().put(number_key("locale", phone_hash), cached, LOCALE_TTL)
+    return Ahead(
+        claimed=True,
+        conversation=_parse(phone_hash, raw_conversation),
+        locale=None if cached == NO_LOCALE else cached,
+        replies=found.counted,
+        waiting=int(waiting) if waiting and waiting.isdigit() else 0,
+    )
+
+
+def remember_locale(*, phone_hash: str, locale: str) -> None:
+    """The number's language, recorded (`Contact`, the subscriber) and cached."""
+    subscribers.remember_locale(phone_hash=phone_hash, locale=locale)
+    store().put(number_key("locale", phone_hash), locale, LOCALE_TTL)
+
+
 def load(*, phone_hash: str) -> Conversation | None:
     """The number's live conversation, or None."""
-    raw = store().get(_key(phone_hash))
+    return _parse(phone_hash, store().get(_key(phone_hash)))
+
+
+def _parse(phone_hash: str, raw: str | None) -> Conversation | None:
     if not raw:
         return None
     try:

@@ -12,6 +12,9 @@ flow or its TTL.
 
 import logging
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -31,7 +34,10 @@ PURGE_INTERVAL_SECONDS = 60
 # What may be kept per number, by the number's blind index: a conversation in progress and
 # content-free counters. Forget-me deletes the conversation (`forget_number`); the counters hold
 # only a count, expire with their window, and stay so that forget-me cannot reset a budget.
-NUMBER_KINDS = ("conversation", "budget:replies", "budget:employers")
+# The remembered language is a cache of `Contact.locale` (written through by the SMS channel),
+# so that a text costs no database read to know how to answer. "deferred" counts the number's
+# texts kept for later (sms/overload.py), so that its next ones wait behind them, in order.
+NUMBER_KINDS = ("conversation", "locale", "deferred", "budget:replies", "budget:employers")
 
 
 def number_key(kind: str, phone_hash: str) -> str:
@@ -45,9 +51,18 @@ def forget_number(*, phone_hash: str) -> None:
     """Delete the number's conversation in progress (promise 5); the caller commits. With Redis
     down it cannot be deleted now: it goes with its TTL, and the rows are deleted regardless."""
     try:
-        store().delete(number_key("conversation", phone_hash))
+        store().delete(number_key("conversation", phone_hash), number_key("locale", phone_hash))
     except RedisError as exc:
         log.warning("forget-me: conversation left to its TTL (%s)", type(exc).__name__)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What `Store.fetch` found: whether the claim was won, the values read, the count."""
+
+    claimed: bool
+    values: tuple[str | None, ...] = ()
+    counted: int | None = None
 
 
 class Store(Protocol):
@@ -68,6 +83,19 @@ class Store(Protocol):
     def count(self, key: str, ttl: int) -> int:
         """Add one to a counter whose window starts at its first count and lasts `ttl` s."""
 
+    def fetch(
+        self,
+        *,
+        claim: tuple[str, str, int] | None,
+        reads: Sequence[str],
+        count: tuple[str, int] | None,
+    ) -> Fetched:
+        """`claim`, `get` each of `reads` and `count`, at once (one round trip in Redis). When
+        the claim fails, the rest means nothing (the database backend skips it)."""
+
+    def write(self, writes: dict[str, tuple[str, int] | None]) -> None:
+        """Puts (value, ttl) and deletes (None), at once."""
+
 
 class RedisStore:
     """Keys with TTLs in Redis; one round trip per call."""
@@ -79,8 +107,7 @@ class RedisStore:
         return bool(self.redis.set(PREFIX + key, value, nx=True, ex=ttl))
 
     def get(self, key: str) -> str | None:
-        raw = self.redis.get(PREFIX + key)
-        return raw.decode() if isinstance(raw, bytes) else raw
+        return _text(self.redis.get(PREFIX + key))
 
     def put(self, key: str, value: str, ttl: int) -> None:
         self.redis.set(PREFIX + key, value, ex=ttl)
@@ -94,6 +121,44 @@ class RedisStore:
         pipe.set(PREFIX + key, 0, nx=True, ex=ttl)  # the window starts with the first count
         pipe.incr(PREFIX + key)
         return int(pipe.execute()[1])
+
+    def fetch(
+        self,
+        *,
+        claim: tuple[str, str, int] | None,
+        reads: Sequence[str],
+        count: tuple[str, int] | None,
+    ) -> Fetched:
+        """One pipeline. The reads and the count run even when the claim fails (a replay then
+        counts once more against its budget: cheaper than a second round trip for every text)."""
+        pipe = self.redis.pipeline(transaction=False)
+        if claim is not None:
+            pipe.set(PREFIX + claim[0], claim[1], nx=True, ex=claim[2])
+        for key in reads:
+            pipe.get(PREFIX + key)
+        if count is not None:
+            pipe.set(PREFIX + count[0], 0, nx=True, ex=count[1])
+            pipe.incr(PREFIX + count[0])
+        answers = pipe.execute()
+        claimed = bool(answers.pop(0)) if claim is not None else True
+        counted = int(answers[-1]) if count is not None else None
+        values = tuple(_text(raw) for raw in answers[: len(reads)])
+        return Fetched(claimed, values, counted)
+
+    def write(self, writes: dict[str, tuple[str, int] | None]) -> None:
+        if not writes:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for key, entry in writes.items():
+            if entry is None:
+                pipe.delete(PREFIX + key)
+            else:
+                pipe.set(PREFIX + key, entry[0], ex=entry[1])
+        pipe.execute()
+
+
+def _text(raw: object) -> str | None:
+    return raw.decode() if isinstance(raw, bytes) else (None if raw is None else str(raw))
 
 
 def _now() -> datetime:
@@ -146,6 +211,70 @@ class DatabaseStore:
         db.session.flush()
         return int(row.value)
 
+    def fetch(
+        self,
+        *,
+        claim: tuple[str, str, int] | None,
+        reads: Sequence[str],
+        count: tuple[str, int] | None,
+    ) -> Fetched:
+        if claim is not None and not self.claim(*claim):
+            return Fetched(False)
+        values = tuple(self.get(key) for key in reads)
+        return Fetched(True, values, self.count(*count) if count is not None else None)
+
+    def write(self, writes: dict[str, tuple[str, int] | None]) -> None:
+        gone = [key for key, entry in writes.items() if entry is None]
+        self.delete(*gone)
+        for key, entry in writes.items():
+            if entry is not None:
+                self.put(key, *entry)
+
+
+class Buffered:
+    """A request's writes held back and sent at once at its end (`buffered`): reads see them
+    (read-your-writes); claims and counts go straight through, since others race for them."""
+
+    def __init__(self, backend: Store) -> None:
+        self.backend = backend
+        self.writes: dict[str, tuple[str, int] | None] = {}
+
+    def claim(self, key: str, value: str, ttl: int) -> bool:
+        return self.backend.claim(key, value, ttl)
+
+    def get(self, key: str) -> str | None:
+        if key in self.writes:
+            entry = self.writes[key]
+            return None if entry is None else entry[0]
+        return self.backend.get(key)
+
+    def put(self, key: str, value: str, ttl: int) -> None:
+        self.writes[key] = (value, ttl)
+
+    def delete(self, *keys: str) -> None:
+        for key in keys:
+            self.writes[key] = None
+
+    def count(self, key: str, ttl: int) -> int:
+        return self.backend.count(key, ttl)
+
+    def fetch(
+        self,
+        *,
+        claim: tuple[str, str, int] | None,
+        reads: Sequence[str],
+        count: tuple[str, int] | None,
+    ) -> Fetched:
+        return self.backend.fetch(claim=claim, reads=reads, count=count)
+
+    def write(self, writes: dict[str, tuple[str, int] | None]) -> None:
+        self.writes.update(writes)
+
+    def flush(self) -> None:
+        """Send what was held (one round trip in Redis)."""
+        writes, self.writes = self.writes, {}
+        self.backend.write(writes)
+
 
 def _expiry(ttl: int) -> datetime:
     return _now() + timedelta(seconds=ttl)
@@ -155,6 +284,26 @@ _last_sweep = 0.0
 
 
 def store() -> Store:
+    """This request's buffer (`buffered`) when one is open, else the backend."""
+    held = g.get("expiring_buffer")
+    return held if held is not None else backend()
+
+
+@contextmanager
+def buffered() -> Iterator[Buffered]:
+    """Hold this request's puts and deletes, and send them at once when the block ends without
+    an exception (an exception drops them: the request failed, its state must not be half-kept)."""
+    held = Buffered(backend())
+    g.expiring_buffer = held
+    try:
+        yield held
+        g.expiring_buffer = None
+        held.flush()
+    finally:
+        g.expiring_buffer = None
+
+
+def backend() -> Store:
     """Redis when `REDIS_URL` is set, else the database (swept of expired rows at most once a
     minute per process: without Redis there is no job scheduler to run `purge_expired`)."""
     global _last_sweep
@@ -170,6 +319,11 @@ def without_redis() -> None:
     """For the rest of this request, use the database: Redis failed mid-request, and a text or
     a call must still be answered (its conversation restarts; opt-outs are in the database)."""
     g.expiring_without_redis = True
+
+
+def redis_failed() -> bool:
+    """Whether Redis failed during this request (`without_redis`)."""
+    return bool(g.get("expiring_without_redis"))
 
 
 def sweep() -> int:

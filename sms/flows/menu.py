@@ -4,7 +4,6 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from organize import subscribers
 from organize.plumbing.i18n import LANGUAGE_NAMES
 from sms import state
 from sms.turn import Turn
@@ -54,6 +53,6 @@ def handle_language(turn: Turn) -> str:
     if number is None or not 1 <= number <= len(languages):
         return language_start(turn)
     turn.locale = languages[number - 1]
-    subscribers.remember_locale(phone_hash=turn.phone.hash, locale=turn.locale)
+    state.remember_locale(phone_hash=turn.phone.hash, locale=turn.locale)
     with force_locale(turn.locale):
         return _("Language saved.") + "\n" + main_menu(turn)

@@ -1,0 +1,311 @@
+"""When the text line cannot answer in time, a text is kept and answered later — never lost.
+
+Twilio waits 15 s for the webhook; past that nobody answers the text (error 11200). So the
+webhook takes the short way (`defer`) when a synchronous answer would come late:
+
+- `SMS_DEFER` is "always" (drills, tests) — or "auto" (the default) and one of:
+- the listening socket's accept queue (Linux TCP_INFO, read in microseconds) holds more than
+  `SMS_DEFER_BACKLOG` connections: with sync workers that queue is every text not yet started;
+- this process already runs `SMS_DEFER_IN_FLIGHT` texts (gthread: every thread is busy);
+- the database failed less than `SMS_DEFER_DB_BACKOFF` seconds ago (a text then costs no
+  connect timeout: it goes straight to the queue until the database answers again).
+
+The short way keeps the text in a Redis list — encrypted whole, sender and body, with the key
+subscribers' numbers are encrypted with — answers an empty `<Response/>` at once, and makes sure
+one `drain` job is queued. The job handles each text exactly as the webhook would (the same
+code, in a request built from the kept fields) and sends the reply through the REST API. A text
+leaves the list only once its answer is committed, so a job that dies leaves it for the next.
+
+STOP and START never take the short way: they are recorded synchronously. When the database
+is down they go to the same list marked `answered` (the webhook confirms them at once), and the
+job applies them when the database is back. Without Redis there is no list: the webhook answers
+synchronously or apologizes, as before.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from organize import privacy
+from organize.extensions import db, rq
+from organize.outbound import messaging, texts
+from organize.outbound.segments import plain_spelling
+from organize.plumbing import expiring
+from organize.plumbing.expiring import number_key
+from organize.plumbing.logscrub import stack
+from organize.plumbing.text import clean
+from sms.answer import Outcome, answer_kept, blank_callback, release
+from sms.keywords import match
+from sms.state import NO_LOCALE
+
+log = logging.getLogger(__name__)
+
+QUEUE_KEY = "organize:sms:deferred"
+DRAIN_FLAG = "organize:sms:drain-queued"
+DRAIN_LOCK = "organize:sms:drain-running"
+PRESSURE_KEY = "organize:sms:deferring"  # set while the webhook defers; drains slow down
+PRESSURE_PAUSE = 0.5
+PAUSE_LIMIT = 30.0
+DRAIN_JOB_TIMEOUT = 3600  # RQ's default of 180 s would stop a long drain midway
+# Kept fields of a text: what the webhook reads, nothing more.
+FIELDS = ("MessageSid", "SmsSid", "From", "Body", "NumMedia", "OptOutType")
+KEEP_SECONDS = 7 * 24 * 3600  # a list nobody drains (no worker) still goes, a week on
+DRAIN_BATCH = 50
+DRAIN_FLAG_SECONDS = 300
+
+_lock = threading.Lock()
+_in_flight = 0
+_listeners: list[socket.socket] = []
+_worker: list[object] = []
+
+
+def watch_worker(worker: object) -> None:
+    """Called in each gunicorn worker (gunicorn.conf.py `post_fork`): its listening sockets, and
+    the worker itself (a gthread worker queues accepted connections for its threads)."""
+    sockets = getattr(worker, "sockets", [])
+    _listeners[:] = [socket.socket(fileno=socket.dup(s.fileno())) for s in sockets]
+    _worker[:] = [worker]
+
+
+def backlog() -> int:
+    """Texts waiting to be started: in the listening sockets' accept queues (shared by every
+    worker), plus those a gthread worker accepted and queued for a thread. 0 when unknown."""
+    waiting = 0
+    for sock in _listeners:
+        try:  # struct tcp_info: 8 bytes of u8 fields, then u32 rto, ato, snd_mss, rcv_mss, unacked
+            info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 32)
+            waiting += struct.unpack_from("I", info, 24)[0]  # a listener's unacked: its queue
+        except (OSError, struct.error):
+            continue
+    for worker in _worker:
+        queued = len(getattr(worker, "futures", ())) - int(getattr(worker.cfg, "threads", 1))  # type: ignore[attr-defined]
+        waiting += max(0, queued)
+    return waiting
+
+
+def running() -> int:
+    """Texts this process is answering right now."""
+    return _in_flight
+
+
+@contextmanager
+def in_flight() -> Iterator[int]:
+    """Count this text among those this process is answering; yields how many were before."""
+    global _in_flight
+    with _lock:
+        before = _in_flight
+        _in_flight += 1
+    try:
+        yield before
+    finally:
+        with _lock:
+            _in_flight -= 1
+
+
+def database_failed() -> None:
+    """The database just failed: texts take the short way for `SMS_DEFER_DB_BACKOFF` s."""
+    current_app.extensions["sms.database_failed_at"] = time.monotonic()
+
+
+def reason(*, running: int) -> str | None:
+    """Why this text should take the short way now, or None (`running`: texts before it here)."""
+    config = current_app.config
+    mode = str(config["SMS_DEFER"])
+    if mode == "never" or not config.get("REDIS_URL"):
+        return None
+    if mode == "always":
+        return "forced"
+    if running >= int(config["SMS_DEFER_IN_FLIGHT"]):
+        return "in-flight"
+    failed_at = current_app.extensions.get("sms.database_failed_at", -math.inf)
+    if time.monotonic() - failed_at < float(config["SMS_DEFER_DB_BACKOFF"]):
+        return "database"
+    if (_listeners or _worker) and backlog() > int(config["SMS_DEFER_BACKLOG"]):
+        return "backlog"
+    return None
+
+
+def _connection() -> Redis:
+    return rq.queue.connection
+
+
+def defer(form: Mapping[str, str], *, answered: bool = False) -> bool:
+    """Keep the text for the drain job (one round trip; a second to queue the job when none is
+    queued). False when Redis cannot take it: the caller answers another way."""
+    if not current_app.config.get("REDIS_URL"):
+        return False
+    kept = {name: form.get(name, "") for name in FIELDS}
+    record = {**kept, "at": time.time(), "answered": answered}
+    token = privacy.encrypt(json.dumps(record, ensure_ascii=False))
+    try:
+        waiting = _waiting_key(form.get("From", ""))
+        pipe = _connection().pipeline(transaction=False)
+        pipe.rpush(QUEUE_KEY, token)
+        pipe.expire(QUEUE_KEY, KEEP_SECONDS)
+        pipe.incr(waiting)
+        pipe.expire(waiting, KEEP_SECONDS)
+        pipe.set(PRESSURE_KEY, "1", ex=2)
+        pipe.set(DRAIN_FLAG, "1", nx=True, ex=DRAIN_FLAG_SECONDS)
+        first = pipe.execute()[-1]
+        if first:
+            drain.enqueue(job_timeout=DRAIN_JOB_TIMEOUT)  # type: ignore[call-arg]
+    except RedisError as exc:
+        log.warning("sms inbound: could not keep a text for later (%s)", type(exc).__name__)
+        return False
+    return True
+
+
+def _waiting_key(sender: str) -> str:
+    """The count of this number's kept texts (its later texts wait behind them)."""
+    return expiring.PREFIX + number_key("deferred", privacy.phone(sender).hash)
+
+
+def _done_waiting(sender: str) -> None:
+    key = _waiting_key(sender)
+    if _connection().decr(key) <= 0:
+        _connection().delete(key)
+
+
+def waiting() -> int:
+    """Texts kept and not answered yet."""
+    return int(_connection().llen(QUEUE_KEY))
+
+
+def confirmation(form: Mapping[str, str]) -> str | None:
+    """What the webhook answers at once for a text it cannot record now: a STOP's confirmation
+    (in the keyword's language), "" for an opt-out Twilio already answered, else None."""
+    if form.get("OptOutType"):
+        return ""
+    found = match(clean(form.get("Body", ""))[:1600])
+    if found.intent != "opt_out":
+        return None
+    with force_locale(found.locale or _cached_locale(form.get("From", "")) or "en"):
+        return plain_spelling(
+            _(
+                "You will get no more messages from %(program)s. Reply START to get them again.",
+                program=current_app.config["SMS_PROGRAM_NAME"],
+            )
+        )
+
+
+def _cached_locale(sender: str) -> str | None:
+    """The number's language as Redis remembers it (the database is down), if it does."""
+    try:
+        cached = expiring.backend().get(number_key("locale", privacy.phone(sender).hash))
+    except RedisError:
+        return None
+    return cached if cached and cached != NO_LOCALE else None
+
+
+Handler = Callable[[Mapping[str, str]], Outcome]
+
+
+@rq.job
+def drain() -> int:
+    """Answer kept texts, oldest first, until none is left. Returns how many were answered.
+
+    One drainer at a time (`DRAIN_LOCK`; a second one, queued by the schedule, returns at
+    once). `DRAIN_FLAG` says a drain is queued or running, so the webhook queues no other; the
+    drainer clears it when the list is empty and takes it back if a text arrived meanwhile.
+    While the webhook is deferring (`PRESSURE_KEY`), the drainer waits (a batch every
+    `PAUSE_LIMIT` s at least): the cores answer Twilio first. A database failure stops it with
+    the text still first in line (the scheduled run below starts it again)."""
+    connection, done = _connection(), 0
+    if not connection.set(DRAIN_LOCK, "1", nx=True, ex=DRAIN_FLAG_SECONDS):
+        return 0
+    try:
+        while True:
+            batch = connection.lrange(QUEUE_KEY, 0, DRAIN_BATCH - 1)
+            if not batch:
+                connection.delete(DRAIN_FLAG)
+                if connection.llen(QUEUE_KEY) and connection.set(
+                    DRAIN_FLAG, "1", nx=True, ex=DRAIN_FLAG_SECONDS
+                ):
+                    continue
+                return done
+            for key in (DRAIN_FLAG, DRAIN_LOCK):
+                connection.expire(key, DRAIN_FLAG_SECONDS)
+            handled = 0
+            try:
+                for token in batch:
+                    _answer(token, answer_kept)
+                    handled += 1
+            except SQLAlchemyError as exc:
+                db.session.rollback()
+                log.warning("sms drain: database unavailable (%s)", type(exc).__name__)
+                connection.ltrim(QUEUE_KEY, handled, -1)
+                connection.delete(DRAIN_FLAG)
+                return done + handled
+            connection.ltrim(QUEUE_KEY, handled, -1)
+            done += handled
+            paused = 0.0  # while the webhook defers, wait (a batch at least every PAUSE_LIMIT s)
+            while connection.exists(PRESSURE_KEY) and paused < PAUSE_LIMIT:
+                time.sleep(PRESSURE_PAUSE)
+                paused += PRESSURE_PAUSE
+    finally:
+        connection.delete(DRAIN_LOCK)
+
+
+drain.cron_register(60)
+
+
+def _answer(token: bytes | str, handle: Handler) -> None:
+    """One kept text: handled as the webhook would, its reply sent by the REST API. A database
+    failure propagates (the text stays kept); any other failure is logged and the text
+    dropped, so that one bad text cannot hold up every text behind it."""
+    try:
+        record = json.loads(privacy.decrypt(token.decode() if isinstance(token, bytes) else token))
+    except Exception as exc:  # unreadable (a rotated-away key): nothing can be done with it
+        log.error("sms drain: a kept text could not be read (%s)", type(exc).__name__)
+        return
+    form = {name: str(record.get(name) or "") for name in FIELDS}
+    try:
+        outcome = handle(form)
+        _done_waiting(form["From"])
+    except IntegrityError:
+        db.session.rollback()  # the same sid was answered meanwhile
+        _done_waiting(form["From"])
+        return
+    except SQLAlchemyError:
+        db.session.rollback()
+        release(form["MessageSid"] or form["SmsSid"])  # so that the next try handles it
+        raise
+    except Exception as exc:
+        db.session.rollback()
+        release(form["MessageSid"] or form["SmsSid"])
+        log.error("sms drain: unexpected %s\n%s", type(exc).__name__, stack(exc))
+        _done_waiting(form["From"])
+        return
+    e164 = privacy.normalize(form["From"])
+    if record.get("answered") or outcome.replayed or not outcome.text or e164 is None:
+        return
+    callback = _blank_callback() if outcome.quotes else None
+    try:
+        messaging.send_sms(to=e164, body=outcome.text, status_callback=callback)
+    except messaging.PermanentSendError as exc:
+        log.warning("sms drain: reply refused by provider (code %s)", exc.code)
+    except messaging.TransientSendError:
+        texts.queue_text(e164=e164, body=outcome.text)  # retried by the outbound seam
+        db.session.commit()
+
+
+def _blank_callback() -> str:
+    """The blanking status callback, built in a request like the text's (the job has none)."""
+    base = str(current_app.config.get("PUBLIC_URL") or "http://localhost").rstrip("/")
+    with current_app.test_request_context("/sms/inbound", base_url=base):
+        return blank_callback()
