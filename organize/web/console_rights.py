@@ -21,14 +21,18 @@ from wtforms.fields.choices import SelectChoice
 
 from organize import rights
 from organize.editing import EditError, recordings
+from organize.editing import notes as state_notes
 from organize.editing import topics as editor
 from organize.extensions import csrf, db
-from organize.models import RightsTopic
+from organize.models import RightsStateNote, RightsTopic
+from organize.plumbing.i18n import LANGUAGE_NAMES
+from organize.resources import STATES
 from organize.web.editor_forms import (
     SOURCE_ROWS,
     AudioForm,
     ButtonForm,
     NewTopicForm,
+    NoteForm,
     ReviewForm,
     SettingsForm,
     TextForm,
@@ -279,3 +283,60 @@ def rights_audio_remove(topic_id: int, locale: str) -> ResponseReturnValue:
     db.session.commit()
     flash(_("Recording removed."))
     return redirect(url_for("organizer.rights_text", topic_id=topic.id, locale=locale))
+
+
+@bp.route("/rights/<int:topic_id>/notes", methods=["GET", "POST"])
+@role_required("organizer")
+def rights_notes(topic_id: int) -> ResponseReturnValue:
+    """The topic's state notes; the form adds one or replaces a state's note in a language
+    (`?region=CA&locale=es` fills it with that note)."""
+    topic = _load(topic_id)
+    chosen = None
+    if request.method == "GET" and request.args.get("region"):
+        chosen = state_notes.find(topic, request.args["region"], request.args.get("locale", ""))
+    form = NoteForm(obj=chosen)
+    form.region.choices = [SelectChoice("", "—"), *(SelectChoice(s, s) for s in STATES)]
+    form.locale.choices = [
+        SelectChoice(code, LANGUAGE_NAMES.get(code, code))
+        for code in current_app.config["LANGUAGES"]
+    ]
+    error = None
+    if form.validate_on_submit():
+        try:
+            state_notes.save(
+                topic=topic,
+                region=form.region.data or "",
+                locale=form.locale.data or "",
+                text=form.text.data or "",
+                draft=bool(form.draft.data),
+                actor=current_user,
+            )
+        except EditError as exc:
+            db.session.rollback()
+            error = _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."))
+            return redirect(url_for("organizer.rights_notes", topic_id=topic.id))
+    return render_template(
+        "organizer/rights/notes.html",
+        topic=topic,
+        form=form,
+        error=error,
+        notes=state_notes.notes(topic),
+        button=ButtonForm(),
+    )
+
+
+@bp.post("/rights/<int:topic_id>/notes/<int:note_id>/delete")
+@role_required("organizer")
+def rights_note_delete(topic_id: int, note_id: int) -> ResponseReturnValue:
+    topic = _load(topic_id)
+    note = db.session.get(RightsStateNote, note_id)
+    if note is None or note.topic_id != topic.id:
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        state_notes.delete(topic=topic, note=note, actor=current_user)
+        db.session.commit()
+        flash(_("Removed."))
+    return redirect(url_for("organizer.rights_notes", topic_id=topic.id))

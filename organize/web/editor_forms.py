@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectField,
@@ -77,6 +78,16 @@ class AudioForm(FlaskForm):
 
     recording = FileField(_l("Recording (MP3)"), validators=[FileRequired()])
     upload = SubmitField(_l("Upload"))
+
+
+class NoteForm(FlaskForm):
+    """A state note in one language (the choices are set by the view)."""
+
+    region = SelectField(_l("State"), validators=[DataRequired()])
+    locale = SelectField(_l("Language"), validators=[DataRequired()])
+    text = TextAreaField(_l("What this state adds"), validators=[DataRequired(), Length(max=600)])
+    draft = BooleanField(_l("Draft (not yet checked by a native speaker)"))
+    save = SubmitField(_l("Save note"))
 
 
 class ButtonForm(FlaskForm):

@@ -156,6 +156,7 @@ ORGANIZER_PATHS = {
     "rights-new": "/organizer/rights/new",
     "rights-topic": "/organizer/rights/1",
     "rights-text": "/organizer/rights/1/es",
+    "rights-notes": "/organizer/rights/1/notes",
     "resources": "/organizer/resources",
     "resource": "/organizer/resources/1",
     "resource-import": "/organizer/resources/import",
