@@ -60,6 +60,7 @@ from bench._services import (
     start_worker,
     stop,
 )
+from organize.config import defaults
 from tests.processes import wait_for
 
 RATIO_TARGETS = {1: 0.7, 2: 0.6}  # W >= 2: two workers, the fake and PostgreSQL share 2 cores
@@ -493,7 +494,7 @@ def rate_check(bench: Bench, args: argparse.Namespace, workers: int) -> tuple[Ru
 
 
 def setting_line(args: argparse.Namespace, rate: str) -> str:
-    batch = args.batch_size or "500 (default)"
+    batch = args.batch_size or f"{defaults(production=False)['SEND_BATCH_SIZE']} (default)"
     return (
         f"`flask rq worker`, SEND_RATE={rate}, SEND_CONCURRENCY={args.concurrency},"
         f" SEND_BATCH_SIZE={batch}, {os.cpu_count()} cores"

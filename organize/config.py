@@ -73,7 +73,7 @@ def defaults(production: bool) -> dict[str, Any]:
         "SEND_RATE": 1.0,
         "CALL_RATE": 1.0,
         "SEND_CONCURRENCY": 8,
-        "SEND_BATCH_SIZE": 500,
+        "SEND_BATCH_SIZE": 2000,  # a job per batch costs a fork: 500 sent ~20 % slower (bench)
         "SEND_MAX_ATTEMPTS": 6,
         "SEND_RETRY_SECONDS": 30,
         "QUIET_HOURS_START": 21,  # no non-urgent alerts from 21:00 …
