@@ -46,6 +46,8 @@ from typing import NoReturn
 from cryptography.fernet import Fernet
 from twilio.request_validator import RequestValidator
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/webhook.py`
+
 from bench import _burst
 from bench._services import FakeProcess, child_env, start_worker
 from bench._services import stop as stop_process
