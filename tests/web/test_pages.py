@@ -51,6 +51,17 @@ def test_every_page_has_a_language_switcher_and_landmarks(client, path):
     assert 'hreflang="en"' in html
 
 
+@pytest.mark.parametrize("path", [*PUBLIC_PAGES, "/rules", "/review/status"])
+def test_every_page_has_one_plain_title(client, path):
+    """The tab's (and a screen reader's first) words: text, not markup that slipped into the
+    title block (the transparency page's panel table once did)."""
+    html = client.get(path).get_data(as_text=True)
+    titles = re.findall(r"<title>(.*?)</title>", html, flags=re.S)
+    assert len(titles) == 1, titles
+    assert "<" not in titles[0]
+    assert 0 < len(titles[0].strip()) <= 120
+
+
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_pages_are_light_and_load_nothing_from_other_hosts(client, path):
     html = client.get(path).get_data()
