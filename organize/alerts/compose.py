@@ -13,18 +13,14 @@ from organize.alerts.bodies import sms_text
 from organize.extensions import db
 from organize.models import ALERT_CHANNELS, Alert, AlertTranslation, Delivery, Organizer, Subscriber
 from organize.outbound.segments import MAX_BODY, measure
-from organize.plumbing.i18n import N_
+from organize.plumbing.i18n import N_, Refused
 
 FALLBACK_LOCALE = "en"
 AUDIENCE_KEYS = ("languages", "regions", "industries", "tags")
 
 
-class AlertError(ValueError):
-    """Refused; `message` is an untranslated msgid for the organizer."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.message, self.params = message, params
+class AlertError(Refused):
+    """An alert refused, for the organizer to read."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from organize.contacts import roster
 from organize.extensions import db
 from organize.models import Organizer, Subscriber
 from organize.plumbing import expiring
-from organize.plumbing.i18n import N_, normalize
+from organize.plumbing.i18n import N_, Refused, normalize
 
 MAX_ROWS = 5000
 MAX_BYTES = 1_000_000
@@ -38,12 +38,8 @@ COLUMNS = {
 SKIPPED = ("opted_out", "suppressed")  # their "no" stands: an import never re-subscribes them
 
 
-class ImportRefused(ValueError):
-    """The whole file (not one row) cannot be used; `message` is an untranslated msgid."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.message, self.params = message, params
+class ImportRefused(Refused):
+    """The whole file (not one row) cannot be used."""
 
 
 @dataclass

@@ -11,17 +11,13 @@ from organize import audit, privacy
 from organize.alerts import compose
 from organize.extensions import db
 from organize.models import Organizer, SavedAudience, Subscriber
-from organize.plumbing.i18n import N_
+from organize.plumbing.i18n import N_, Refused
 
 PER_PAGE = 50
 
 
-class RosterError(ValueError):
-    """Refused; `message` is an untranslated msgid."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.message, self.params = message, params
+class RosterError(Refused):
+    """A contacts change refused, for the organizer to read."""
 
 
 @dataclass(frozen=True)

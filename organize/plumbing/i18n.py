@@ -12,6 +12,7 @@ language through Babel's own path and refuses to run when one does not come back
 """
 
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.support import NullTranslations, Translations
@@ -36,6 +37,15 @@ PROBE = "Language saved."
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now (translated where shown)."""
     return message
+
+
+class Refused(ValueError):
+    """A service's refusal for a person to read: `message` is an untranslated msgid (marked
+    with N_), `params` its values; the view translates it in the reader's language."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message, self.params = message, params
 
 
 def catalog_name(code: str) -> str:
