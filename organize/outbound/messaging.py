@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import aiohttp
 import requests
@@ -271,16 +271,21 @@ class RedirectingAsyncHttpClient(AsyncTwilioHttpClient):
             if self._auth is None or self._auth[0] != auth:
                 self._auth = (auth, aiohttp.encode_basic_auth(auth[0], auth[1]))
             headers = {**(headers or {}), "Authorization": self._auth[1]}
+        # twilio sends its form as a dict, which aiohttp turns into a FormData (a multipart
+        # writer and a uuid4 boundary per request, then urlencode): a tenth of a send core's
+        # CPU. Encoded here the same way (twilio set the Content-Type already), it is one call.
+        body = urlencode(data, doseq=True).encode() if isinstance(data, dict) else data
         async with self.own.request(
             method.upper(),
             url,
             params=params,  # type: ignore[arg-type]
-            data=data,
+            data=body,
             headers=headers,
             allow_redirects=allow_redirects,
         ) as answer:
-            text = await answer.text()
-        return Response(answer.status, text, answer.headers)
+            raw = await answer.read()
+        # Twilio answers JSON, which is UTF-8 (RFC 8259): no charset sniffing per answer.
+        return Response(answer.status, raw.decode("utf-8", "replace"), answer.headers)
 
 
 @asynccontextmanager
