@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy.dialects import sqlite
 
-from organize.alerts import quiet
+from organize.alerts import claims, quiet
 from organize.alerts.bodies import Bodies
 from organize.alerts.claims import Outcome, ids_match
 from organize.alerts.compose import audience_query, claim_for_sending, release
@@ -219,25 +219,11 @@ def _enqueue_batches(batches: list[list[int]], when: datetime | None) -> None:
 @rq.job
 def send_batch(delivery_ids: list[int]) -> dict[str, int]:
     """Claim, re-check, throttle, send, record. Returns counts by outcome."""
-    now = datetime.now(UTC)
-    claimed = list(
-        db.session.scalars(
-            sa.update(Delivery)
-            .where(
-                ids_match(Delivery.id, delivery_ids),
-                Delivery.status == "queued",
-                sa.or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
-            )
-            .values(
-                status="sending", claimed_at=now, attempts=Delivery.attempts + 1, updated_at=now
-            )
-            .returning(Delivery.id)
-        )
-    )
+    claimed, rows = claims.claim(delivery_ids, datetime.now(UTC))
     db.session.commit()
     if not claimed:
         return {}
-    counts = send_claimed(claimed)
+    counts = send_claimed(claimed, rows)
     retry = [o.delivery_id for o in counts.pop("_retry", [])]
     if retry:
         _retry_later(retry)

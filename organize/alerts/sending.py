@@ -240,9 +240,10 @@ def _run_loop(make: Callable[[], Any]) -> Any:
         return pool.submit(context.run, lambda: asyncio.run(make())).result()
 
 
-def send_claimed(ids: list[int]) -> dict[str, list[Outcome]]:
-    """Send the claimed deliveries; returns outcomes by kind ("_retry" lists the ones to retry)."""
-    work, done, claimed = claims.prepare(ids)
+def send_claimed(ids: list[int], rows: list[Any] | None = None) -> dict[str, list[Outcome]]:
+    """Send the claimed deliveries (`rows`: what `claims.claim` read of them, if it did);
+    returns outcomes by kind ("_retry" lists the ones to retry)."""
+    work, done, claimed = claims.prepare(ids, rows)
     config = current_app.config
     record = functools.partial(
         claims.record, claims=claimed, max_attempts=int(config["SEND_MAX_ATTEMPTS"])
