@@ -61,24 +61,46 @@ class Database:
 
 class FakeProcess:
     """`python -m tests.faketwilio --port P`: its own interpreter, so it has a GIL to itself.
-    It answers from one event loop (aiohttp), or with `threads` a thread per connection."""
+    It answers from one event loop (aiohttp), or with `threads` a thread per connection.
 
-    def __init__(self, *, threads: bool = False) -> None:
+    With `processes` > 1 that many fakes share the port (SO_REUSEPORT: the kernel spreads the
+    connections), so one interpreter's CPU does not cap what the clients can push; each also
+    listens on a control port of its own, and `counts` / `cpu_seconds` add theirs up."""
+
+    def __init__(self, *, threads: bool = False, processes: int = 1) -> None:
         self.port = free_port()
-        flags = ["--threads"] if threads else []
-        self.proc = subprocess.Popen(
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.controls: list[str] = []
+        shared = processes > 1 and not threads
+        try:
+            for _ in range(processes if shared else 1):
+                flags = ["--threads"] if threads else []
+                if shared:
+                    control = free_port()
+                    flags += ["--control-port", str(control)]
+                    self.controls.append(f"http://127.0.0.1:{control}")
+                self.procs.append(self._start(flags))
+        except BaseException:
+            self.stop()
+            raise
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.controls = self.controls or [self.url]
+        self.proc = self.procs[0]
+
+    def _start(self, flags: list[str]) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(
             [sys.executable, "-m", "tests.faketwilio", "--port", str(self.port), *flags],
             cwd=ROOT,
             env=child_env(),
             stdout=subprocess.PIPE,
             start_new_session=True,
         )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().decode().strip()  # printed once it listens
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode().strip()  # printed once it listens
         if not line.startswith("http://127.0.0.1:"):
-            self.stop()
+            stop(proc)
             raise RuntimeError(f"the fake Twilio did not start: {line!r}")
-        self.url = line
+        return proc
 
     def __enter__(self) -> FakeProcess:
         return self
@@ -87,20 +109,33 @@ class FakeProcess:
         self.stop()
 
     def counts(self) -> dict[str, int]:
-        """Messages received per recipient."""
-        url = f"{self.url}/_fake/messages"  # http://127.0.0.1:port, from the fake itself
-        with urllib.request.urlopen(url, timeout=60) as answer:  # noqa: S310
-            counts: dict[str, int] = json.load(answer)["counts"]
-        return counts
+        """Messages received per recipient, by all the fake's processes."""
+        total: dict[str, int] = {}
+        for control in self.controls:
+            url = f"{control}/_fake/messages"  # http://127.0.0.1:port, from the fake itself
+            with urllib.request.urlopen(url, timeout=60) as answer:  # noqa: S310
+                counts: dict[str, int] = json.load(answer)["counts"]
+            for number, count in counts.items():
+                total[number] = total.get(number, 0) + count
+        return total
 
     def cpu_seconds(self) -> float:
-        """CPU time the fake has used so far (user + system)."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU time the fake's processes have used so far (user + system)."""
+        return sum(self.cpu_each())
+
+    def cpu_each(self) -> list[float]:
+        """CPU time each of the fake's processes has used so far."""
+        tick = os.sysconf("SC_CLK_TCK")
+        used = []
+        for proc in self.procs:
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used.append((int(fields[11]) + int(fields[12])) / tick)
+        return used
 
     def stop(self) -> None:
-        """Stop the process (its record goes with it)."""
-        stop(self.proc)
+        """Stop the processes (their record goes with them)."""
+        for proc in self.procs:
+            stop(proc)
 
 
 def stop(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:

@@ -297,38 +297,43 @@ class _Handler(BaseHTTPRequestHandler):
 
 # -- The same fake on one event loop (the process the benchmarks run) -----------------------------
 # A thread per connection cost the fake ~0.25 ms of CPU per request, under the GIL: with two
-# benchmark workers it would have been the bottleneck. aiohttp's server answers from one loop.
+# benchmark workers it would have been the bottleneck. aiohttp's low-level server answers from one
+# loop, without an application, router or middlewares (~0.2 ms a request with them: the fake was
+# what limited the broadcast benchmark's ceiling).
 
 
-def serve_async(fake: FakeTwilio, port: int, ready: Callable[[str], None]) -> None:
-    """Serve `fake` with aiohttp.web on 127.0.0.1:`port` until the process ends. Behaviours
-    that sleep (stalls) run in a thread so the loop keeps answering everyone else."""
+def serve_async(
+    fake: FakeTwilio, port: int, ready: Callable[[str], None], *, control_port: int | None = None
+) -> None:
+    """Serve `fake` with aiohttp's low-level server on 127.0.0.1:`port` until the process ends.
+    Behaviours that sleep (stalls) run in a thread so the loop keeps answering everyone else.
+
+    With `control_port`, `port` is shared (SO_REUSEPORT) with other fake processes, the kernel
+    spreading connections among them, and this process also answers on `control_port` alone:
+    there its own record and behaviour can be read and set (`FakeProcess` adds them up)."""
     from aiohttp import web
 
-    def json_answer(status: int, payload: Any = None) -> web.Response:
+    empty = {"status": 204}
+
+    async def answer(status: int, payload: Any = None) -> web.Response:
+        if fake.behaviour.latency:
+            await asyncio.sleep(fake.behaviour.latency)
         if payload is None:
             return web.Response(status=status)
         return web.Response(
             status=status, body=json.dumps(payload).encode(), content_type="application/json"
         )
 
-    async def answer(status: int, payload: Any = None) -> web.Response:
-        if fake.behaviour.latency:
-            await asyncio.sleep(fake.behaviour.latency)
-        return json_answer(status, payload)
-
-    async def post(request: web.Request) -> web.Response:
-        raw = await request.read()
-        form = {k: v[-1] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
-        with fake.lock:
-            fake.requests += 1
-        if request.path == "/_fake/behaviour":
+    async def post(path: str, form: dict[str, str]) -> web.Response:
+        if path == "/_fake/behaviour":
             for key, value in form.items():
                 setattr(fake.behaviour, key, type(getattr(fake.behaviour, key))(value))
-            return await answer(204)
-        route = _ROUTE.match(request.path)
+            return await answer(**empty)
+        route = _ROUTE.match(path)
         if route is None:
             return await answer(404, _error(20404, "not found"))
+        if route["kind"] == "Messages" and route["sid"]:
+            return await answer(*fake.update_message(route["sid"], form))
         if route["kind"] == "Messages":
             if fake.behaviour.timeout_rate:  # it may stall: not on the loop
                 return await answer(*await asyncio.to_thread(fake.create_message, form))
@@ -337,30 +342,36 @@ def serve_async(fake: FakeTwilio, port: int, ready: Callable[[str], None]) -> No
             return await answer(*fake.create_call(form))
         return await answer(405, _error(20004, "method not allowed"))
 
-    async def get(request: web.Request) -> web.Response:
-        if request.path == "/_fake/messages":
-            return await answer(200, {"counts": fake.counts_by_recipient()})
-        route = _ROUTE.match(request.path)
-        if route is not None and route["kind"] == "Messages" and not route["sid"]:
-            return await answer(200, fake.list_messages(parse_qs(request.query_string)))
-        return await answer(404, _error(20404, "not found"))
-
-    async def delete(request: web.Request) -> web.Response:
-        route = _ROUTE.match(request.path)
-        if route is None or route["kind"] != "Recordings" or not route["sid"]:
+    async def handle(request: web.BaseRequest) -> web.Response:
+        with fake.lock:
+            fake.requests += 1
+        path = request.path
+        if request.method == "POST":
+            raw = await request.read()
+            form = {k: v[-1] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
+            return await post(path, form)
+        if request.method == "GET":
+            if path == "/_fake/messages":
+                return await answer(200, {"counts": fake.counts_by_recipient()})
+            route = _ROUTE.match(path)
+            if route is not None and route["kind"] == "Messages" and not route["sid"]:
+                return await answer(200, fake.list_messages(parse_qs(request.query_string)))
             return await answer(404, _error(20404, "not found"))
-        status = fake.delete_recording(route["sid"])
-        return await answer(status, None if status == 204 else _error(20500, "try again"))
+        if request.method == "DELETE":
+            route = _ROUTE.match(path)
+            if route is None or route["kind"] != "Recordings" or not route["sid"]:
+                return await answer(404, _error(20404, "not found"))
+            status = fake.delete_recording(route["sid"])
+            return await answer(status, None if status == 204 else _error(20500, "try again"))
+        return await answer(405, _error(20004, "method not allowed"))
 
     async def run() -> None:
-        app = web.Application()
-        app.router.add_route("POST", "/{tail:.*}", post)
-        app.router.add_route("GET", "/{tail:.*}", get)
-        app.router.add_route("DELETE", "/{tail:.*}", delete)
-        runner = web.AppRunner(app, access_log=None)  # quiet: recipients would be in it
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", port)
-        await site.start()
+        server = web.Server(handle, access_log=None)  # quiet: recipients would be in it
+        loop = asyncio.get_running_loop()
+        shared = control_port is not None
+        await loop.create_server(server, "127.0.0.1", port, reuse_port=shared)
+        if control_port is not None:
+            await loop.create_server(server, "127.0.0.1", control_port)
         ready(f"http://127.0.0.1:{port}")
         await asyncio.Event().wait()
 
@@ -371,9 +382,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--threads", action="store_true", help="a thread per connection")
+    parser.add_argument(
+        "--control-port", type=int, help="share --port with other fakes; answer alone here"
+    )
     args = parser.parse_args()
     if not args.threads:
-        serve_async(FakeTwilio(), args.port, lambda url: print(url, flush=True))
+        serve_async(
+            FakeTwilio(),
+            args.port,
+            lambda url: print(url, flush=True),
+            control_port=args.control_port,
+        )
         return
     fake = FakeTwilio().start(args.port)
     print(fake.url, flush=True)
