@@ -99,6 +99,7 @@ class FakeProcess:
         line = proc.stdout.readline().decode().strip()  # printed once it listens
         if not line.startswith("http://127.0.0.1:"):
             stop(proc)
+            proc.stdout.close()
             raise RuntimeError(f"the fake Twilio did not start: {line!r}")
         return proc
 
@@ -136,6 +137,8 @@ class FakeProcess:
         """Stop the processes (their record goes with them)."""
         for proc in self.procs:
             stop(proc)
+            if proc.stdout is not None:
+                proc.stdout.close()
 
 
 def stop(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
