@@ -246,6 +246,7 @@ class RedirectingAsyncHttpClient(AsyncTwilioHttpClient):
             connector=aiohttp.TCPConnector(limit=max(1, concurrency)),
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout),
             trust_env=False,
+            cookie_jar=aiohttp.DummyCookieJar(),  # Twilio's API sets none; no jar per request
         )
         self._auth: tuple[tuple[str, str], str] | None = None
 
