@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import redis
 import sqlalchemy as sa
@@ -347,7 +348,10 @@ async def _post_aiohttp(
     """One event loop, one session, `concurrency` requests in flight."""
     import aiohttp
 
-    headers = {"Authorization": aiohttp.encode_basic_auth(ACCOUNT, TOKEN)}
+    headers = {
+        "Authorization": aiohttp.encode_basic_auth(ACCOUNT, TOKEN),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
 
@@ -361,7 +365,9 @@ async def _post_aiohttp(
 
         async def run() -> None:
             for i in indexes:
-                async with session.post(endpoint, data=form(i), headers=headers) as answer:
+                # The form encoded as the send core encodes it (not through FormData).
+                body = urlencode(form(i)).encode()
+                async with session.post(endpoint, data=body, headers=headers) as answer:
                     await answer.read()
                     answer.raise_for_status()
 
