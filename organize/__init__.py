@@ -12,6 +12,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, commands."""
     from organize import cli
+    from organize.alerts import stops
     from organize.config import build_config
     from organize.extensions import babel, csrf, db, limiter, login_manager, migrate, rq
     from organize.outbound import worker
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     rq.init_app(app)
     worker.install(app)  # `flask rq worker` forks work-horses from this app
+    stops.install()  # commits that stop a subscriber or cancel an alert tell sending batches
     login_manager.init_app(app)
     login_manager.login_view = "organizer.login"
     login_manager.session_protection = "strong"

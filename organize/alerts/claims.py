@@ -177,14 +177,19 @@ def held(
     sends it, this one must not). One query for the lot."""
     held_query = _HELD.get(connection.dialect.name, _HELD["other"])
     rows = connection.execute(held_query, {"ids": [item.delivery_id for item in items]}).all()
-    held = {item.delivery_id: Outcome(item.delivery_id, "skipped") for item in items}
+    held = {}
+    found = set()
     for delivery_id, subscriber_status, alert_status, status, attempts in rows:
+        found.add(delivery_id)
         if status != "sending" or attempts != claims.get(delivery_id, (None, 0))[0]:
             held[delivery_id] = Outcome(delivery_id, "superseded")
         elif alert_status == "cancelled":
             held[delivery_id] = Outcome(delivery_id, "cancelled")
-        elif subscriber_status == "active":
-            del held[delivery_id]
+        elif subscriber_status != "active":
+            held[delivery_id] = Outcome(delivery_id, "skipped")
+    for item in items:  # its subscriber is gone (forget me)
+        if item.delivery_id not in found:
+            held[item.delivery_id] = Outcome(item.delivery_id, "skipped")
     return held
 
 

@@ -23,7 +23,7 @@ from flask import current_app
 from twilio.rest import Client
 
 from organize import privacy
-from organize.alerts import claims, throttle
+from organize.alerts import claims, stops, throttle
 from organize.alerts.claims import Outcome, Recorded, Work
 from organize.extensions import db
 from organize.outbound import messaging
@@ -127,6 +127,44 @@ class _Sender:
         return Outcome(item.delivery_id, "sent", sid=sent.sid)
 
 
+class _Recheck:
+    """Which of a batch's deliveries must not go after all, re-checked in the database only
+    when something may have changed (`organize.alerts.stops`).
+
+    With the stops counter readable, a re-check covers every delivery the batch has not yet
+    started, and runs when the counter has moved since the last one, and every RECHECK_EVERY
+    chunks or RECHECK_SECONDS whatever it says (a change written behind the session's back).
+    Without it, each chunk is re-checked just before its sends start, as a chunk at a time."""
+
+    def __init__(self, check: Callable[..., dict[int, Outcome]], books: "_Books") -> None:
+        self.check, self.books = check, books
+        self.seen: int | None = None
+        self.at = float("-inf")
+        self.skipped = 0
+        self.stopped: dict[int, Outcome] = {}
+
+    async def held(self, chunk: list[Work], rest: list[Work], now: float) -> dict[int, Outcome]:
+        """The chunk's deliveries that must not go (`rest`: the chunk and all after it)."""
+        counter = stops.generation()
+        if counter is None:
+            return await self.books.run(self.check, chunk)
+        if (
+            counter != self.seen
+            or self.skipped + 1 >= stops.RECHECK_EVERY
+            or now - self.at >= stops.RECHECK_SECONDS
+        ):
+            self.seen, self.at, self.skipped = counter, now, 0  # read before the re-check
+            self.stopped = await self.books.run(self.check, rest)
+        else:
+            self.skipped += 1
+        stopped = self.stopped
+        return {
+            item.delivery_id: stopped[item.delivery_id]
+            for item in chunk
+            if item.delivery_id in stopped
+        }
+
+
 def _waits(items: list[Work]) -> list[float]:
     """Seconds each of a chunk's sends waits for its tokens: one reservation per bucket."""
     config = current_app.config
@@ -166,6 +204,7 @@ async def _send_async(
     renew_every = int(current_app.config["SEND_LEASE_SECONDS"]) / 3
     renewed = loop.time()
     books = _Books()
+    recheck = _Recheck(check, books)
     writes: list[asyncio.Future[Recorded]] = []
     pending = list(done)
 
@@ -186,7 +225,7 @@ async def _send_async(
                 if loop.time() - renewed > renew_every:  # still alive: keep the lease
                     await books.run(claims.renew, [item.delivery_id for item in work[start:]])
                     renewed = loop.time()
-                held = await books.run(check, chunk)
+                held = await recheck.held(chunk, work[start:], loop.time())
                 going = [item for item in chunk if item.delivery_id not in held]
                 for item in chunk:
                     if item.delivery_id in held:

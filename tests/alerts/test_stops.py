@@ -1,0 +1,167 @@
+"""A sending batch re-checks STOPs and cancels in the database only when the stops counter
+moved (organize.alerts.stops), and on a timer all the same: it must still never send to someone
+whose STOP was committed before their chunk started, nor miss a change made behind its back."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import redis
+import sqlalchemy as sa
+from flask import Flask
+
+from organize import privacy, subscribers
+from organize.alerts import claims, compose, fanout, stops
+from organize.extensions import db, rq
+from organize.models import Alert, Subscriber
+from organize.outbound import messaging
+from tests.alerts.conftest import add_subscribers, make_alert, number
+from tests.conftest import TEST_REDIS_URL
+
+
+@pytest.fixture
+def redis_sender(
+    app_factory: Callable[..., Flask], fake_twilio: Any, redis_client: redis.Redis, monkeypatch
+) -> Iterator[Flask]:
+    """The broadcast tests' sender, with Redis (real, else fakeredis behind RQ's connection);
+    the timer re-check pushed out of reach, so only the counter and the chunk count decide."""
+    app = app_factory(
+        **fake_twilio.config(),
+        REDIS_URL=TEST_REDIS_URL or "redis://fake",
+        SEND_RATE=0,
+        CALL_RATE=0,
+        SEND_RETRY_SECONDS=0,
+        SEND_CONCURRENCY=2,  # chunks of eight
+        TWILIO_TIMEOUT=2.0,
+        PUBLIC_URL="https://organize.example.org",
+    )
+    monkeypatch.setattr(stops, "RECHECK_SECONDS", 3600.0)
+    with app.app_context():
+        if not TEST_REDIS_URL:
+            for queue in rq.queues.values():
+                queue.connection = redis_client
+        yield app
+
+
+@pytest.fixture
+def rechecks(monkeypatch) -> list[int]:
+    """How many deliveries each database re-check looked at."""
+    seen: list[int] = []
+    real = claims.held
+
+    def counted(connection, items, **kwargs):
+        seen.append(len(items))
+        return real(connection, items, **kwargs)
+
+    monkeypatch.setattr(claims, "held", counted)
+    return seen
+
+
+def after_sending_to(monkeypatch, to: str, action: Callable[[], None]) -> None:
+    real_send = messaging.send_sms_async
+
+    async def send_then_act(rest, **kwargs):
+        sent = await real_send(rest, **kwargs)
+        if kwargs["to"] == to:
+            action()
+            db.session.commit()
+        return sent
+
+    monkeypatch.setattr(messaging, "send_sms_async", send_then_act)
+
+
+def send(alert: Alert) -> None:
+    assert fanout.send(alert=alert, actor=None)
+
+
+def test_with_nothing_stopped_a_batch_rechecks_every_eighth_chunk(redis_sender, rechecks):
+    add_subscribers(80)  # ten chunks
+    send(make_alert())
+    # Before the first chunk, everything the batch holds; at the eighth chunk, what is left.
+    assert rechecks == [80, 16]
+    assert compose.progress(alert_id=db.session.scalar(sa.select(Alert.id))) == {"sent": 80}
+
+
+def test_a_stop_moves_the_counter_and_the_next_chunk_is_rechecked(
+    redis_sender, fake_twilio, rechecks, monkeypatch
+):
+    add_subscribers(80)
+    after_sending_to(
+        monkeypatch,
+        number(0),
+        lambda: subscribers.opt_out(phone_hash=privacy.phone(number(30)).hash),
+    )
+    alert = make_alert()
+    send(alert)
+    counts = fake_twilio.counts_by_recipient()
+    assert number(30) not in counts
+    assert len(counts) == 79
+    assert compose.progress(alert_id=alert.id) == {"sent": 79, "skipped": 1}
+    # The STOP brought the second re-check forward (without it: at the eighth chunk, 16 left).
+    assert rechecks[0] == 80
+    assert rechecks[1] > 16
+
+
+def test_a_cancel_moves_the_counter(redis_sender, fake_twilio, monkeypatch):
+    add_subscribers(80)
+    alert = make_alert()
+    after_sending_to(
+        monkeypatch,
+        number(0),
+        lambda: compose.cancel(alert=db.session.get(Alert, alert.id), actor=None),
+    )
+    send(alert)
+    progress = compose.progress(alert_id=alert.id)
+    assert 1 <= progress["sent"] <= 24  # at most three chunks were on their way
+    assert progress["sent"] + progress["cancelled"] == 80
+
+
+def test_a_stop_written_behind_the_sessions_back_is_seen_within_eight_chunks(
+    redis_sender, fake_twilio, monkeypatch
+):
+    add_subscribers(120)
+
+    def stop_on_a_bare_connection() -> None:
+        with db.engine.begin() as connection:  # no session: the counter does not move
+            connection.execute(
+                sa.update(Subscriber)
+                .where(Subscriber.phone_hash == privacy.phone(number(100)).hash)
+                .values(status="opted_out")
+            )
+
+    after_sending_to(monkeypatch, number(0), stop_on_a_bare_connection)
+    send(make_alert())
+    assert number(100) not in fake_twilio.counts_by_recipient()
+    assert len(fake_twilio.counts_by_recipient()) == 119
+
+
+def test_without_a_readable_counter_every_chunk_is_rechecked(redis_sender, rechecks, monkeypatch):
+    monkeypatch.setattr(stops, "generation", lambda: None)
+    add_subscribers(40)
+    send(make_alert())
+    assert rechecks == [8] * 5  # each chunk on its own, just before it goes
+
+
+def test_the_counter_moves_after_commits_that_can_stop_a_message_and_only_then(redis_sender):
+    (subscriber,) = add_subscribers(1)
+    alert = make_alert()
+    before = stops.generation()
+    assert before is not None
+
+    subscriber.locale = "es"  # not a stop
+    db.session.commit()
+    assert stops.generation() == before
+
+    subscriber.status = "opted_out"  # ORM
+    db.session.flush()
+    assert stops.generation() == before  # flushed, not committed: nobody may act on it yet
+    db.session.commit()
+    assert stops.generation() == before + 1
+
+    compose.cancel(alert=alert, actor=None)  # a Core UPDATE through the session
+    db.session.commit()
+    assert stops.generation() == before + 2
+
+    db.session.delete(db.session.get(Subscriber, subscriber.id))  # forget me
+    db.session.commit()
+    assert stops.generation() == before + 3
