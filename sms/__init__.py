@@ -41,7 +41,13 @@ def _xml(body: str) -> Response:
 @twilio_signed
 def inbound() -> Response:
     """Twilio Messaging webhook: route the text, answer TwiML, always — at once, or, when the
-    answer would come late, an empty answer now and the reply by the REST API (`overload`)."""
+    answer would come late, an empty answer now and the reply by the REST API (`overload`).
+    A signed text usually arrives by `sms.shortcut`, which calls `reply` without Flask's hooks."""
+    return reply()
+
+
+def reply() -> Response:
+    """The answer to this request's text, whose signature is checked already."""
     sid = message_sid(request.form)
     with overload.in_flight() as running:
         why = overload.reason(running=running)

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from redis import Redis
@@ -122,9 +122,11 @@ def database_failed() -> None:
     current_app.extensions["sms.database_failed_at"] = time.monotonic()
 
 
-def reason(*, running: int) -> str | None:
-    """Why this text should take the short way now, or None (`running`: texts before it here)."""
-    config = current_app.config
+def reason(*, running: int, app: Flask | None = None) -> str | None:
+    """Why this text should take the short way now, or None (`running`: texts before it here;
+    `app` when called outside a context, as `sms.shortcut` does)."""
+    app = app or current_app
+    config = app.config
     mode = str(config["SMS_DEFER"])
     if mode == "never" or not config.get("REDIS_URL"):
         return None
@@ -132,7 +134,7 @@ def reason(*, running: int) -> str | None:
         return "forced"
     if running >= int(config["SMS_DEFER_IN_FLIGHT"]):
         return "in-flight"
-    failed_at = current_app.extensions.get("sms.database_failed_at", -math.inf)
+    failed_at = app.extensions.get("sms.database_failed_at", -math.inf)
     if time.monotonic() - failed_at < float(config["SMS_DEFER_DB_BACKOFF"]):
         return "database"
     if (_listeners or _worker) and backlog() > int(config["SMS_DEFER_BACKLOG"]):
