@@ -8,7 +8,7 @@ rate limiter, CSRF, the session, Babel's per-request refresh, URL matching —:
   is kept (`overload.defer`: one Redis round trip) and answered with an empty `<Response/>`,
   in an app context only — no request at all;
 - otherwise it is answered in a plain request context by the view's own code (`sms.reply`), its
-  security headers and metrics added as the app's hooks would.
+  security headers (taken once from the app's hook) and metrics added as the app's hooks would.
 
 The form is parsed once and the signature checked once (one HMAC: `webhooks.signed`). Anything
 else — other paths, an unsigned or mis-signed text (perhaps a proxy the app's ProxyFix knows
@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response
+from flask.ctx import RequestContext
+from flask.sessions import SecureCookieSession
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -50,6 +52,7 @@ class Shortcut:
     def __init__(self, app: Flask, wsgi_app: WSGIApp) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
+        self.headers: list[tuple[str, str]] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if (
@@ -91,21 +94,35 @@ class Shortcut:
     ) -> Iterable[bytes]:
         """The view's answer in a request context of its own, without the app's hooks."""
         started = time.perf_counter()
-        context = self.app.request_context(environ)
+        # No session: a text carries no cookie, and this answer sets none (an empty one, so
+        # that nothing reads a cookie or builds a signer for it).
+        context = RequestContext(self.app, environ, session=SecureCookieSession())
         context.request.__dict__["form"] = form  # parsed already (werkzeug's cached property)
         context.push()
         error: BaseException | None = None
+        body: bytes | None = None
         try:
             try:
-                response = reply()
-                add_security_headers(response)
-                _observe(response, form, started)
+                body = reply().encode()
+                headers = [*self._headers(), ("Content-Length", str(len(body)))]
+                _observe(form, started)
             except Exception as exc:
-                error = exc
+                error, body = exc, None
                 response = self.app.handle_exception(exc)  # logged; re-raised in tests
         finally:
             context.pop(error)
-        return response(environ, start_response)
+        if body is None:
+            return response(environ, start_response)
+        start_response("200 OK", headers)
+        return [body]
+
+    def _headers(self) -> list[tuple[str, str]]:
+        """An answer's headers but its length: the type, and the security headers the app's
+        hook adds (`add_security_headers`), taken from it once (in a request context)."""
+        if self.headers is None:
+            sample = add_security_headers(Response("", mimetype="text/xml"))
+            self.headers = [(k, v) for k, v in sample.headers.items() if k != "Content-Length"]
+        return self.headers
 
 
 def _form(environ: dict[str, Any]) -> Form | None:
@@ -123,12 +140,11 @@ def _form(environ: dict[str, Any]) -> Form | None:
     return ImmutableMultiDict(urllib.parse.parse_qsl(text, keep_blank_values=True))
 
 
-def _observe(response: Response, form: Form, started: float) -> None:
-    """What `organize.ops.metrics` records for a webhook the app dispatched itself."""
+def _observe(form: Form, started: float) -> None:
+    """What `organize.ops.metrics` records for a text the app answers (200) itself."""
     WEBHOOK_SECONDS.labels(channel="sms").observe(time.perf_counter() - started)
-    if response.status_code == 200:
-        intent = match(form.get("Body", "")).intent
-        TEXTS.labels(intent=intent if intent in KEYWORDS else "conversation").inc()
+    intent = match(form.get("Body", "")).intent
+    TEXTS.labels(intent=intent if intent in KEYWORDS else "conversation").inc()
 
 
 def _url(app: Flask, environ: dict[str, Any]) -> str:
