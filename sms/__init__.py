@@ -41,13 +41,19 @@ def _xml(body: str) -> Response:
 @twilio_signed
 def inbound() -> Response:
     """Twilio Messaging webhook: route the text, answer TwiML, always — at once, or, when the
-    answer would come late, an empty answer now and the reply by the REST API (`overload`)."""
+    answer would come late, an empty answer now and the reply by the REST API (`overload`).
+    A signed text usually arrives by `sms.shortcut`, which calls `reply` without Flask's hooks."""
+    return _xml(reply())
+
+
+def reply() -> str:
+    """The TwiML answer to this request's text, whose signature is checked already."""
     sid = message_sid(request.form)
     with overload.in_flight() as running:
         why = overload.reason(running=running)
         if why and not synchronous_only(request.form) and overload.defer(request.form):
-            return _xml(twiml(None))
-        return _xml(_answer_now(sid))
+            return twiml(None)
+        return _answer_now(sid)
 
 
 def _answer_now(sid: str) -> str:

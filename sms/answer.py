@@ -10,6 +10,7 @@ The database is read only for what is durable (an RSVP, a subscriber) and commit
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app, request, url_for
 from flask_babel import force_locale
@@ -34,10 +35,21 @@ def twiml(text: str | None, *, redact_after: bool = False) -> str:
     """A `<Response>` with one `<Message>`, or empty when there is nothing to say. A reply that
     quotes what someone said asks for its status callback (`action`), which carries the reply's
     own MessageSid: once it is final, the provider is asked to blank its body."""
+    if not redact_after:
+        return _plain_twiml(text)
     response = MessagingResponse()
     if text:
-        extra = {"action": blank_callback()} if redact_after else {}
-        response.message(xml_safe(text), **extra)
+        response.message(xml_safe(text), action=blank_callback())
+    return str(response)
+
+
+@lru_cache(maxsize=1024)
+def _plain_twiml(text: str | None) -> str:
+    """The TwiML of a reply that quotes nobody: the same few replies go out again and again,
+    so each is built once per process (one that quotes someone is built and forgotten)."""
+    response = MessagingResponse()
+    if text:
+        response.message(xml_safe(text))
     return str(response)
 
 

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from redis import Redis
@@ -67,6 +67,17 @@ FIELDS = ("MessageSid", "SmsSid", "From", "Body", "NumMedia", "OptOutType")
 KEEP_SECONDS = 7 * 24 * 3600  # a list nobody drains (no worker) still goes, a week on
 DRAIN_BATCH = 50
 DRAIN_FLAG_SECONDS = 300
+
+# defer's one command: the text at the end of the list, the number's count of kept texts, the
+# sign that the webhook defers (2 s), and the drain flag — 1 when this set it (queue a drain).
+KEEP = expiring.Script.of("""
+redis.call("RPUSH", KEYS[1], ARGV[1])
+redis.call("EXPIRE", KEYS[1], ARGV[2])
+redis.call("INCR", KEYS[2])
+redis.call("EXPIRE", KEYS[2], ARGV[2])
+redis.call("SET", KEYS[3], "1", "EX", 2)
+return redis.call("SET", KEYS[4], "1", "NX", "EX", ARGV[3]) and 1 or 0
+""")
 
 _lock = threading.Lock()
 _in_flight = 0
@@ -122,9 +133,11 @@ def database_failed() -> None:
     current_app.extensions["sms.database_failed_at"] = time.monotonic()
 
 
-def reason(*, running: int) -> str | None:
-    """Why this text should take the short way now, or None (`running`: texts before it here)."""
-    config = current_app.config
+def reason(*, running: int, app: Flask | None = None) -> str | None:
+    """Why this text should take the short way now, or None (`running`: texts before it here;
+    `app` when called outside a context, as `sms.shortcut` does)."""
+    app = app or current_app
+    config = app.config
     mode = str(config["SMS_DEFER"])
     if mode == "never" or not config.get("REDIS_URL"):
         return None
@@ -132,7 +145,7 @@ def reason(*, running: int) -> str | None:
         return "forced"
     if running >= int(config["SMS_DEFER_IN_FLIGHT"]):
         return "in-flight"
-    failed_at = current_app.extensions.get("sms.database_failed_at", -math.inf)
+    failed_at = app.extensions.get("sms.database_failed_at", -math.inf)
     if time.monotonic() - failed_at < float(config["SMS_DEFER_DB_BACKOFF"]):
         return "database"
     if (_listeners or _worker) and backlog() > int(config["SMS_DEFER_BACKLOG"]):
@@ -145,23 +158,16 @@ def _connection() -> Redis:
 
 
 def defer(form: Mapping[str, str], *, answered: bool = False) -> bool:
-    """Keep the text for the drain job (one round trip; a second to queue the job when none is
-    queued). False when Redis cannot take it: the caller answers another way."""
+    """Keep the text for the drain job (one round trip, `KEEP`; a second to queue the job when
+    none is queued). False when Redis cannot take it: the caller answers another way."""
     if not current_app.config.get("REDIS_URL"):
         return False
     kept = {name: form.get(name, "") for name in FIELDS}
     record = {**kept, "at": time.time(), "answered": answered}
     token = privacy.encrypt(json.dumps(record, ensure_ascii=False))
     try:
-        waiting = _waiting_key(form.get("From", ""))
-        pipe = _connection().pipeline(transaction=False)
-        pipe.rpush(QUEUE_KEY, token)
-        pipe.expire(QUEUE_KEY, KEEP_SECONDS)
-        pipe.incr(waiting)
-        pipe.expire(waiting, KEEP_SECONDS)
-        pipe.set(PRESSURE_KEY, "1", ex=2)
-        pipe.set(DRAIN_FLAG, "1", nx=True, ex=DRAIN_FLAG_SECONDS)
-        first = pipe.execute()[-1]
+        keys = (QUEUE_KEY, _waiting_key(form.get("From", "")), PRESSURE_KEY, DRAIN_FLAG)
+        first = KEEP(_connection(), keys, (token, KEEP_SECONDS, DRAIN_FLAG_SECONDS))
         if first:
             drain.enqueue(job_timeout=DRAIN_JOB_TIMEOUT)  # type: ignore[call-arg]
     except RedisError as exc:

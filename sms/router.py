@@ -18,6 +18,7 @@ step answers the question. STOP wins over both.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -25,7 +26,14 @@ from flask_babel import gettext as _
 from organize import privacy, subscribers
 from organize.alerts import deliveries
 from organize.campaign import inbox
-from organize.outbound.segments import GSM7_PART, UCS2_PART, measure, plain_spelling, split_pages
+from organize.outbound.segments import (
+    GSM7_PART,
+    UCS2_PART,
+    Segments,
+    measure,
+    plain_spelling,
+    split_pages,
+)
 from organize.plumbing import expiring
 from sms import budgets, state
 from sms.flows import alerts, forget, menu, near, notice, review, rights, status
@@ -144,13 +152,25 @@ def _last_activity(turn: Turn) -> datetime | None:
     return datetime.fromtimestamp(turn.conversation.updated, UTC)
 
 
+def _shape(text: str) -> tuple[str, Segments]:
+    """A reply's GSM-7 spelling (`plain_spelling`) and its segments."""
+    plain = plain_spelling(text.strip())
+    return plain, measure(plain)
+
+
+# The same few replies (the menu, HELP, a topic list, a topic) go out again and again: each is
+# measured once per process. Never a reply that quotes or answers someone's words: those are
+# shaped and forgotten.
+_shape_cached = lru_cache(maxsize=1024)(_shape)
+
+
 def _fit(turn: Turn, text: str) -> str:
     """At most three segments: longer text is paged, the rest kept for MORE."""
-    text = plain_spelling(text.strip())
-    if measure(text).count <= MAX_SEGMENTS:
+    text, segments = (_shape if turn.quotes or turn.told else _shape_cached)(text)
+    if segments.count <= MAX_SEGMENTS:
         return text
     hint = "\n" + _("(MORE for more)")
-    part = GSM7_PART if measure(text).encoding == "GSM-7" else UCS2_PART
+    part = GSM7_PART if segments.encoding == "GSM-7" else UCS2_PART
     budget = MAX_SEGMENTS * part - measure(hint).units - 2
     pages = split_pages(text, budget)
     if not turn.forgotten:

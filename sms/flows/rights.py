@@ -2,9 +2,12 @@
 what a state adds to it: offered for the state on file (alert sign-up), shown for any state
 code (or ZIP code) texted back after a topic."""
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from organize import resources, rights, subscribers
+from organize import resources, rights
+from organize.extensions import db
+from organize.models import Subscriber
 from organize.plumbing.zipcodes import state_for_zip
 from sms import state
 from sms.turn import Turn, link
@@ -62,11 +65,16 @@ def handle(turn: Turn) -> str:
 def _tail(turn: Turn, slug: str) -> str:
     """The last line: the state on file's note when the topic has one ("Reply CA for your
     state's rules."), else the way back to the list."""
-    subscriber = subscribers.get(phone_hash=turn.phone.hash)
-    region = (subscriber.region or "").upper() if subscriber is not None else ""
+    region = (_region_on_file(turn.phone.hash) or "").upper()
     if region and region in rights.note_regions(slug=slug):
         return _("Reply %(state)s for your state's rules.", state=region)
     return _("Reply RIGHTS for all topics.")
+
+
+def _region_on_file(phone_hash: str) -> str | None:
+    """The subscriber's state, if the number is one (one column: no row loaded)."""
+    query = sa.select(Subscriber.region).where(Subscriber.phone_hash == phone_hash)
+    return db.session.scalar(query)
 
 
 def _state_note(turn: Turn, slug: str, region: str) -> str:
