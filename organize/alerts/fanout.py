@@ -95,6 +95,10 @@ def broadcast(alert_id: int) -> int:
         return 0
     channels = ["sms", "voice"] if alert.channel == "both" else [alert.channel]
     now, last_id, inserted = datetime.now(UTC), 0, 0
+    # Batches are enqueued once SEND_BATCH_SIZE deliveries are waiting, not per page: a job per
+    # page made every batch 1,000 long whatever the setting, and each job costs a fork, a claim
+    # and a connection (bench/broadcast.py).
+    size, waiting, first_id = batch_size(), 0, None
     bodies = Bodies(alert)
     waits: dict[str | None, datetime | None] = {}  # quiet-hours end by time zone
     while True:
@@ -127,9 +131,15 @@ def broadcast(alert_id: int) -> int:
                 )
         _insert_ignoring_duplicates(rows)
         inserted += len(rows)
+        waiting += len(rows)
+        first_id = page[0].id if first_id is None else first_id
         last_id = page[-1].id
         db.session.commit()
-        enqueue_queued(alert_id=alert.id, subscriber_ids=(page[0].id, last_id))
+        if waiting >= size:
+            enqueue_queued(alert_id=alert.id, subscriber_ids=(first_id, last_id))
+            waiting, first_id = 0, None
+    if first_id is not None:
+        enqueue_queued(alert_id=alert.id, subscriber_ids=(first_id, last_id))
     alert.fanned_out_at = alert.fanned_out_at or datetime.now(UTC)
     db.session.commit()
     finish_if_done(alert_id=alert.id)
