@@ -4,7 +4,7 @@
   memory), inserts Delivery rows idempotently and enqueues batch jobs.
 - `send_batch(ids)` claims its deliveries in one UPDATE (queued → sending), takes tokens from the
   shared bucket, sends with bounded concurrency (`organize.alerts.sending`: opt-outs and cancels
-  re-checked per chunk), and records the provider SIDs.
+  re-checked when one may have landed), and records the provider SIDs.
 - `organize.alerts.reconcile` settles what dead workers and lost jobs leave behind.
 All jobs take ids, re-load rows and are safe to run twice.
 """

@@ -3,8 +3,9 @@
 A batch runs one event loop (`asyncio.run`) and sends through twilio's async client on an HTTP
 session of its own, at most SEND_CONCURRENCY requests in flight: a thread per request cost most
 of a worker's CPU in thread switching and `requests` (bench/broadcast.py). Subscribers and the
-alert are re-checked in one query per chunk just before the chunk's sends start, so a STOP or a
-cancel that lands mid-broadcast stops every message not already on its way; tokens are reserved
+alert are re-checked in one query whenever a STOP or a cancel may have landed (`_Recheck`,
+`organize.alerts.stops`), so one that lands mid-broadcast stops every message not already on its
+way; tokens are reserved
 from the shared bucket per chunk; outcomes are written in bulk (`organize.alerts.claims`), off
 the loop on PostgreSQL. The outbox backend (development, no Twilio) sends one at a time.
 """
