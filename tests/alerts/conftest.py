@@ -9,9 +9,10 @@ import pytest
 from flask import Flask
 
 from organize import privacy
-from organize.alerts import compose
+from organize.alerts import compose, fanout
 from organize.extensions import db
 from organize.models import Alert, Subscriber
+from organize.outbound import messaging
 
 
 def number(i: int) -> str:
@@ -77,3 +78,22 @@ def sender(app_factory: Callable[..., Flask], fake_twilio: Any) -> Iterator[Flas
     )
     with app.app_context():
         yield app
+
+
+def send(alert: Alert) -> None:
+    assert fanout.send(alert=alert, actor=None)
+
+
+def after_sending_to(monkeypatch, to: str, action) -> None:
+    """Run `action()` and commit right after the text to `to` leaves (something happening
+    while a broadcast is under way: a STOP, a cancel)."""
+    real_send = messaging.send_sms_async
+
+    async def send_then_act(rest, **kwargs):
+        sent = await real_send(rest, **kwargs)
+        if kwargs["to"] == to:
+            action()
+            db.session.commit()
+        return sent
+
+    monkeypatch.setattr(messaging, "send_sms_async", send_then_act)

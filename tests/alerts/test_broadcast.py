@@ -12,30 +12,18 @@ from organize.extensions import db
 from organize.models import Alert, Delivery, Subscriber
 from organize.outbound import messaging
 from organize.outbound.jobs import QueueUnavailable
-from tests.alerts.conftest import add_subscribers, make_alert, number, zone_where_it_is
+from tests.alerts.conftest import (
+    add_subscribers,
+    after_sending_to,
+    make_alert,
+    number,
+    send,
+    zone_where_it_is,
+)
 
 
 def deliveries(alert_id: int) -> dict[str, int]:
     return compose.progress(alert_id=alert_id)
-
-
-def send(alert: Alert) -> None:
-    assert fanout.send(alert=alert, actor=None)
-
-
-def after_sending_to(monkeypatch, to: str, action) -> None:
-    """Run `action()` and commit right after the text to `to` leaves (something happening
-    while a broadcast is under way: a STOP, a cancel)."""
-    real_send = messaging.send_sms_async
-
-    async def send_then_act(rest, **kwargs):
-        sent = await real_send(rest, **kwargs)
-        if kwargs["to"] == to:
-            action()
-            db.session.commit()
-        return sent
-
-    monkeypatch.setattr(messaging, "send_sms_async", send_then_act)
 
 
 def stop_from(i: int):

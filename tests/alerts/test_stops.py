@@ -11,11 +11,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from organize import privacy, subscribers
-from organize.alerts import claims, compose, fanout, stops
+from organize.alerts import claims, compose, stops
 from organize.extensions import db, rq
 from organize.models import Alert, Subscriber
-from organize.outbound import messaging
-from tests.alerts.conftest import add_subscribers, make_alert, number
+from tests.alerts.conftest import add_subscribers, after_sending_to, make_alert, number, send
 from tests.conftest import TEST_REDIS_URL
 
 
@@ -55,23 +54,6 @@ def rechecks(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(claims, "held", counted)
     return seen
-
-
-def after_sending_to(monkeypatch, to: str, action: Callable[[], None]) -> None:
-    real_send = messaging.send_sms_async
-
-    async def send_then_act(rest, **kwargs):
-        sent = await real_send(rest, **kwargs)
-        if kwargs["to"] == to:
-            action()
-            db.session.commit()
-        return sent
-
-    monkeypatch.setattr(messaging, "send_sms_async", send_then_act)
-
-
-def send(alert: Alert) -> None:
-    assert fanout.send(alert=alert, actor=None)
 
 
 def test_with_nothing_stopped_a_batch_rechecks_every_eighth_chunk(redis_sender, rechecks):
