@@ -2,8 +2,9 @@
 sending: a subscriber's status changes (STOP, suppression) or a subscriber is deleted (forget
 me), an alert's status changes (cancel).
 
-A sending batch re-checks its next chunk in the database only when the counter has moved since
-its last check, or when `RECHECK_EVERY` chunks or `RECHECK_SECONDS` have passed all the same. The
+A sending batch re-checks its next chunks in the database only when the counter has moved since
+its last check, when a chunk reaches past the `RECHECK_EVERY` chunks it last covered, or when
+`RECHECK_SECONDS` have passed all the same. The
 re-check per chunk cost a send core ~15 % of its CPU and stalled its loop on every round trip
 (bench/broadcast.py), almost always to learn that nothing had changed.
 

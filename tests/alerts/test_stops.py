@@ -59,8 +59,8 @@ def rechecks(monkeypatch) -> list[int]:
 def test_with_nothing_stopped_a_batch_rechecks_every_eighth_chunk(redis_sender, rechecks):
     add_subscribers(80)  # ten chunks
     send(make_alert())
-    # Before the first chunk, everything the batch holds; at the eighth chunk, what is left.
-    assert rechecks == [80, 16]
+    # Before the first chunk, the eight chunks it covers; at the ninth, the rest of the batch.
+    assert rechecks == [64, 16]
     assert compose.progress(alert_id=db.session.scalar(sa.select(Alert.id))) == {"sent": 80}
 
 
@@ -79,9 +79,27 @@ def test_a_stop_moves_the_counter_and_the_next_chunk_is_rechecked(
     assert number(30) not in counts
     assert len(counts) == 79
     assert compose.progress(alert_id=alert.id) == {"sent": 79, "skipped": 1}
-    # The STOP brought the second re-check forward (without it: at the eighth chunk, 16 left).
-    assert rechecks[0] == 80
+    # The STOP brought the second re-check forward (without it: at the ninth chunk, 16 left).
+    assert rechecks[0] == 64
     assert rechecks[1] > 16
+
+
+def test_a_stop_past_the_checked_window_is_seen_when_the_batch_gets_there(
+    redis_sender, fake_twilio, rechecks, monkeypatch
+):
+    add_subscribers(200)
+    after_sending_to(
+        monkeypatch,
+        number(0),
+        lambda: subscribers.opt_out(phone_hash=privacy.phone(number(190)).hash),
+    )
+    alert = make_alert()
+    send(alert)
+    assert number(190) not in fake_twilio.counts_by_recipient()
+    assert compose.progress(alert_id=alert.id) == {"sent": 199, "skipped": 1}
+    # No re-check reads more than the eight chunks ahead, however long the batch.
+    assert max(rechecks) == 64
+    assert sum(rechecks) < 3 * 200
 
 
 def test_a_cancel_moves_the_counter(redis_sender, fake_twilio, monkeypatch):
