@@ -11,16 +11,17 @@ All jobs take ids, re-load rows and are safe to run twice.
 
 import logging
 import math
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from redis.exceptions import RedisError
-from rq import Queue
+from rq import Queue, get_current_job
 from sqlalchemy.dialects import sqlite
 
-from organize.alerts import claims, quiet
+from organize.alerts import claims, quiet, sending
 from organize.alerts.bodies import Bodies
 from organize.alerts.claims import Outcome, ids_match
 from organize.alerts.compose import audience_query, claim_for_sending, release
@@ -34,6 +35,7 @@ MAX_SEGMENTS = 10  # Twilio's 1,600 characters, at 160 per segment
 
 log = logging.getLogger(__name__)
 PAGE = 1000
+TIMEOUT_MARGIN = 30  # seconds a batch job keeps for its last writes after its last send
 
 
 # PostgreSQL: a page of deliveries in one statement, its columns as arrays (one round trip and
@@ -228,21 +230,40 @@ def _enqueue_batches(batches: list[list[int]], when: datetime | None) -> None:
 
 @rq.job
 def send_batch(delivery_ids: list[int]) -> dict[str, int]:
-    """Claim, re-check, throttle, send, record. Returns counts by outcome."""
+    """Claim, re-check, throttle, send, record; under RQ, then go on with the rest of the same
+    alerts while there is time (`sending.More`), which leaves the batch jobs queued after it
+    nothing to claim. Returns counts by outcome."""
+    began = time.monotonic()
     claimed, rows = claims.claim(delivery_ids, datetime.now(UTC))
     db.session.commit()
     if not claimed:
         return {}
-    counts = send_claimed(claimed, rows)
+    if rows is not None:
+        alert_ids = {row.alert_id for row in rows}
+    else:
+        alert_ids = set(
+            db.session.scalars(
+                sa.select(Delivery.alert_id).where(ids_match(Delivery.id, claimed)).distinct()
+            )
+        )
+        db.session.commit()
+    counts = send_claimed(claimed, rows, more=_more(sorted(alert_ids), began))
     retry = [o.delivery_id for o in counts.pop("_retry", [])]
     if retry:
         _retry_later(retry)
-    alert_ids = set(
-        db.session.scalars(sa.select(Delivery.alert_id).where(ids_match(Delivery.id, claimed)))
-    )
     for alert_id in alert_ids:
         finish_if_done(alert_id=alert_id)
     return {k: len(v) for k, v in counts.items()}
+
+
+def _more(alert_ids: list[int], began: float) -> sending.More | None:
+    """Where this job may take more work, if it runs under RQ: by RQ's timeout for it, less a
+    margin for recording the last outcomes."""
+    job = get_current_job()
+    if job is None:
+        return None
+    timeout = float(job.timeout or Queue.DEFAULT_TIMEOUT)
+    return sending.More(alert_ids, batch_size(), began + timeout - TIMEOUT_MARGIN)
 
 
 def _retry_later(ids: list[int]) -> None:

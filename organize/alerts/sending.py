@@ -14,9 +14,12 @@ import asyncio
 import contextvars
 import functools
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -189,12 +192,31 @@ def _waits(items: list[Work]) -> list[float]:
     return waits
 
 
+@dataclass(frozen=True)
+class More:
+    """Where a batch job may take more work once its own runs low (`claims.claim_next`): the
+    alerts it is sending, how much at a time, and by when (`time.monotonic()`) the job must
+    have finished. It takes another batch only while one more, at the pace it has kept so far,
+    fits twice over before then: a job stopped by RQ's timeout would leave its claims to the
+    reconciler."""
+
+    alert_ids: list[int]
+    size: int
+    deadline: float
+
+    def fits(self, begun: float, started: int, now: float) -> bool:
+        if started == 0:
+            return False
+        pace = (now - begun) / started  # seconds a message, tokens and round trips included
+        return now + 2 * self.size * pace <= self.deadline
+
+
 async def _send_async(
     work: list[Work],
     done: list[Outcome],
     concurrency: int,
-    record: Callable[..., Recorded],
-    check: Callable[..., dict[int, Outcome]],
+    claimed: dict[int, tuple[int, int]],
+    more: More | None = None,
 ) -> Recorded:
     """Send `work`, re-checking STOPs and cancels one query per chunk; returns the outcomes as
     recorded (`done`, decided before sending, first).
@@ -204,6 +226,10 @@ async def _send_async(
     still on its way: a STOP or cancel stops every message not yet in flight. Outcomes are
     written every COMMIT_EVERY: a worker killed in between leaves at most that many (and those
     in flight) `sending`, which the reconciler settles by asking the provider.
+
+    With `more`, when half a batch is left it claims the next one of the same alerts in the
+    background, and goes on sending without a pause: the same loop, HTTP connections and
+    database connection for the whole broadcast instead of one job per batch.
     """
     size = 4 * concurrency if concurrency > 1 else 1
     ahead = size if concurrency > 1 else 0
@@ -211,7 +237,10 @@ async def _send_async(
     renew_every = int(current_app.config["SEND_LEASE_SECONDS"]) / 3
     renewed = loop.time()
     books = _Books()
+    record, check = _bound(claimed)
     recheck = _Recheck(check, books, size)
+    begun, started = time.monotonic(), 0
+    fetching: asyncio.Future[list[Any]] | None = None
     writes: list[asyncio.Future[Recorded]] = []
     pending = list(done)
 
@@ -227,7 +256,32 @@ async def _send_async(
                 raise RuntimeError("the async sender needs Twilio credentials")
             sender = _Sender(rest, concurrency)
             inflight: deque[asyncio.Task[Outcome]] = deque()
-            for start in range(0, len(work), size):
+            start = 0
+            while True:
+                left = len(work) - start
+                if (
+                    more is not None
+                    and fetching is None
+                    and left <= more.size // 2
+                    and more.fits(begun, started + min(start, len(work)), time.monotonic())
+                ):
+                    fetching = asyncio.ensure_future(
+                        books.run(claims.claim_next, more.alert_ids, more.size, datetime.now(UTC))
+                    )
+                if left <= 0:
+                    if fetching is None:
+                        break
+                    rows, fetching = await fetching, None
+                    if not rows:
+                        more = None  # nothing left to take: finish what is on its way
+                        continue
+                    new_work, new_done, new_claims = claims.prepare([r.id for r in rows], rows)
+                    claimed.update(new_claims)
+                    for outcome in new_done:
+                        note(outcome)
+                    started += len(work)
+                    work, start = new_work, 0
+                    continue
                 chunk = work[start : start + size]
                 if loop.time() - renewed > renew_every:  # still alive: keep the lease
                     await books.run(claims.renew, [item.delivery_id for item in work[start:]])
@@ -245,11 +299,14 @@ async def _send_async(
                     inflight.append(asyncio.create_task(sender.send(item, to, now + wait)))
                 while len(inflight) > ahead:
                     note(await inflight.popleft())
+                start += size
             while inflight:
                 note(await inflight.popleft())
         writes.append(asyncio.ensure_future(books.run(record, pending[:])))
         return [row for rows in await asyncio.gather(*writes) for row in rows]
     finally:
+        if fetching is not None:  # failed midway: what it claimed is the reconciler's
+            await asyncio.gather(fetching, return_exceptions=True)
         books.close()
 
 
@@ -288,20 +345,29 @@ def _run_loop(make: Callable[[], Any]) -> Any:
         return pool.submit(context.run, lambda: asyncio.run(make())).result()
 
 
-def send_claimed(ids: list[int], rows: list[Any] | None = None) -> dict[str, list[Outcome]]:
-    """Send the claimed deliveries (`rows`: what `claims.claim` read of them, if it did);
-    returns outcomes by kind ("_retry" lists the ones to retry)."""
-    work, done, claimed = claims.prepare(ids, rows)
-    config = current_app.config
-    record = functools.partial(
-        claims.record, claims=claimed, max_attempts=int(config["SEND_MAX_ATTEMPTS"])
+def _bound(
+    claimed: dict[int, tuple[int, int]],
+) -> tuple[Callable[..., Recorded], Callable[..., dict[int, Outcome]]]:
+    """`claims.record` and `claims.held` for these claims (the dict grows as a job takes more)."""
+    max_attempts = int(current_app.config["SEND_MAX_ATTEMPTS"])
+    return (
+        functools.partial(claims.record, claims=claimed, max_attempts=max_attempts),
+        functools.partial(claims.held, claims=claimed),
     )
-    check = functools.partial(claims.held, claims=claimed)
+
+
+def send_claimed(
+    ids: list[int], rows: list[Any] | None = None, more: More | None = None
+) -> dict[str, list[Outcome]]:
+    """Send the claimed deliveries (`rows`: what `claims.claim` read of them, if it did), and
+    with `more` whatever else of their alerts the job can take in its time; returns outcomes
+    by kind ("_retry" lists the ones to retry)."""
+    work, done, claimed = claims.prepare(ids, rows)
     if messaging.client() is not None:
-        concurrency = max(1, int(config["SEND_CONCURRENCY"]))
-        recorded = _run_loop(functools.partial(_send_async, work, done, concurrency, record, check))
+        concurrency = max(1, int(current_app.config["SEND_CONCURRENCY"]))
+        recorded = _run_loop(functools.partial(_send_async, work, done, concurrency, claimed, more))
     else:
-        recorded = _send_outbox(work, done, record, check)
+        recorded = _send_outbox(work, done, *_bound(claimed))
     results: dict[str, list[Outcome]] = {}
     for kind, outcome in recorded:
         results.setdefault("_retry" if kind == "retry" else kind, []).append(outcome)

@@ -6,13 +6,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import redis
 from flask import Flask
 
 from organize import privacy
 from organize.alerts import compose, fanout
-from organize.extensions import db
+from organize.extensions import db, rq
 from organize.models import Alert, Subscriber
 from organize.outbound import messaging
+from tests.conftest import TEST_REDIS_URL
 
 
 def number(i: int) -> str:
@@ -78,6 +80,40 @@ def sender(app_factory: Callable[..., Flask], fake_twilio: Any) -> Iterator[Flas
     )
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def redis_sender_with(
+    app_factory: Callable[..., Flask], fake_twilio: Any, redis_client: redis.Redis
+) -> Iterator[Callable[..., Flask]]:
+    """`make(**config)`: an app sending to the fake Twilio with Redis (real, else fakeredis
+    behind RQ's connection), so batch jobs run as RQ jobs, inline; unthrottled, retrying at
+    once."""
+    contexts = []
+
+    def make(**overrides: Any) -> Flask:
+        config = {
+            **fake_twilio.config(),
+            "REDIS_URL": TEST_REDIS_URL or "redis://fake",
+            "SEND_RATE": 0,
+            "CALL_RATE": 0,
+            "SEND_RETRY_SECONDS": 0,
+            "TWILIO_TIMEOUT": 2.0,
+            "PUBLIC_URL": "https://organize.example.org",
+            **overrides,
+        }
+        app = app_factory(**config)
+        context = app.app_context()
+        context.push()
+        contexts.append(context)
+        if not TEST_REDIS_URL:
+            for queue in rq.queues.values():
+                queue.connection = redis_client
+        return app
+
+    yield make
+    for context in reversed(contexts):
+        context.pop()
 
 
 def send(alert: Alert) -> None:

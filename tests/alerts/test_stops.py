@@ -2,44 +2,25 @@
 moved (organize.alerts.stops), and on a timer all the same: it must still never send to someone
 whose STOP was committed before their chunk started, nor miss a change made behind its back."""
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-import redis
 import sqlalchemy as sa
 from flask import Flask
 
 from organize import privacy, subscribers
 from organize.alerts import claims, compose, stops
-from organize.extensions import db, rq
+from organize.extensions import db
 from organize.models import Alert, Subscriber
 from tests.alerts.conftest import add_subscribers, after_sending_to, make_alert, number, send
-from tests.conftest import TEST_REDIS_URL
 
 
 @pytest.fixture
-def redis_sender(
-    app_factory: Callable[..., Flask], fake_twilio: Any, redis_client: redis.Redis, monkeypatch
-) -> Iterator[Flask]:
-    """The broadcast tests' sender, with Redis (real, else fakeredis behind RQ's connection);
-    the timer re-check pushed out of reach, so only the counter and the chunk count decide."""
-    app = app_factory(
-        **fake_twilio.config(),
-        REDIS_URL=TEST_REDIS_URL or "redis://fake",
-        SEND_RATE=0,
-        CALL_RATE=0,
-        SEND_RETRY_SECONDS=0,
-        SEND_CONCURRENCY=2,  # chunks of eight
-        TWILIO_TIMEOUT=2.0,
-        PUBLIC_URL="https://organize.example.org",
-    )
+def redis_sender(redis_sender_with: Callable[..., Flask], monkeypatch) -> Flask:
+    """The broadcast tests' sender with Redis, chunks of eight; the timer re-check pushed out of
+    reach, so only the counter and the chunk count decide."""
     monkeypatch.setattr(stops, "RECHECK_SECONDS", 3600.0)
-    with app.app_context():
-        if not TEST_REDIS_URL:
-            for queue in rq.queues.values():
-                queue.connection = redis_client
-        yield app
+    return redis_sender_with(SEND_CONCURRENCY=2)
 
 
 @pytest.fixture
