@@ -247,13 +247,12 @@ def send_batch(delivery_ids: list[int]) -> dict[str, int]:
             )
         )
         db.session.commit()
-    counts = send_claimed(claimed, rows, more=_more(sorted(alert_ids), began))
-    retry = [o.delivery_id for o in counts.pop("_retry", [])]
-    if retry:
-        _retry_later(retry)
+    tally = send_claimed(claimed, rows, more=_more(sorted(alert_ids), began))
+    if tally.retry:
+        _retry_later(tally.retry)
     for alert_id in alert_ids:
         finish_if_done(alert_id=alert_id)
-    return {k: len(v) for k, v in counts.items()}
+    return dict(tally.counts, **({"retry": len(tally.retry)} if tally.retry else {}))
 
 
 def _more(alert_ids: list[int], began: float) -> sending.More | None:

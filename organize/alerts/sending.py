@@ -15,7 +15,7 @@ import contextvars
 import functools
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -192,6 +192,23 @@ def _waits(items: list[Work]) -> list[float]:
     return waits
 
 
+class Tally:
+    """What a job's outcomes came to: counts by kind, and the deliveries to try again. Counts,
+    not the outcomes: a job that goes on through a whole broadcast would otherwise hold an
+    object for every message."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.retry: list[int] = []
+
+    def add(self, recorded: Recorded) -> None:
+        for kind, outcome in recorded:
+            if kind == "retry":
+                self.retry.append(outcome.delivery_id)
+            else:
+                self.counts[kind] += 1
+
+
 @dataclass(frozen=True)
 class More:
     """Where a batch job may take more work once its own runs low (`claims.claim_next`): the
@@ -217,9 +234,9 @@ async def _send_async(
     concurrency: int,
     claimed: dict[int, tuple[int, int]],
     more: More | None = None,
-) -> Recorded:
-    """Send `work`, re-checking STOPs and cancels one query per chunk; returns the outcomes as
-    recorded (`done`, decided before sending, first).
+) -> "Tally":
+    """Send `work`, re-checking STOPs and cancels one query per chunk; returns what the
+    outcomes came to, as recorded (`done`, decided before sending, among them).
 
     A chunk (four messages per request in flight; one at a time without concurrency) is
     checked, and its tokens reserved, just before its sends start, while at most one chunk is
@@ -241,14 +258,27 @@ async def _send_async(
     recheck = _Recheck(check, books, size)
     begun, started = time.monotonic(), 0
     fetching: asyncio.Future[list[Any]] | None = None
-    writes: list[asyncio.Future[Recorded]] = []
+    tally = Tally()
+    writes: set[asyncio.Future[Recorded]] = set()
     pending = list(done)
+
+    def written(write: asyncio.Future[Recorded]) -> None:
+        writes.discard(write)
+        if not write.cancelled() and write.exception() is None:
+            for _kind, outcome in write.result():
+                claimed.pop(outcome.delivery_id, None)  # settled: the job holds it no more
+            tally.add(write.result())
+
+    def flush() -> None:
+        write = asyncio.ensure_future(books.run(record, pending[:]))
+        write.add_done_callback(written)
+        writes.add(write)
+        pending.clear()
 
     def note(outcome: Outcome) -> None:
         pending.append(outcome)
         if len(pending) >= COMMIT_EVERY:
-            writes.append(asyncio.ensure_future(books.run(record, pending[:])))
-            pending.clear()
+            flush()
 
     try:
         async with messaging.async_client(concurrency=concurrency) as rest:
@@ -302,8 +332,9 @@ async def _send_async(
                 start += size
             while inflight:
                 note(await inflight.popleft())
-        writes.append(asyncio.ensure_future(books.run(record, pending[:])))
-        return [row for rows in await asyncio.gather(*writes) for row in rows]
+        flush()
+        await asyncio.gather(*writes)  # raises what a write raised
+        return tally
     finally:
         if fetching is not None:  # failed midway: what it claimed is the reconciler's
             await asyncio.gather(fetching, return_exceptions=True)
@@ -315,21 +346,21 @@ def _send_outbox(
     done: list[Outcome],
     record: Callable[..., Recorded],
     check: Callable[..., dict[int, Outcome]],
-) -> Recorded:
+) -> "Tally":
     """Development without Twilio: one at a time, each re-checked just before it goes."""
-    recorded: Recorded = []
+    tally = Tally()
     pending = list(done)
     for item in work:
         held = check(db.session.connection(), [item]).get(item.delivery_id)
         db.session.commit()
         pending.append(held or _send_to_outbox(item))
         if len(pending) >= COMMIT_EVERY:
-            recorded += record(db.session.connection(), pending)
+            tally.add(record(db.session.connection(), pending))
             db.session.commit()
             pending.clear()
-    recorded += record(db.session.connection(), pending)
+    tally.add(record(db.session.connection(), pending))
     db.session.commit()
-    return recorded
+    return tally
 
 
 def _run_loop(make: Callable[[], Any]) -> Any:
@@ -358,17 +389,11 @@ def _bound(
 
 def send_claimed(
     ids: list[int], rows: list[Any] | None = None, more: More | None = None
-) -> dict[str, list[Outcome]]:
+) -> "Tally":
     """Send the claimed deliveries (`rows`: what `claims.claim` read of them, if it did), and
-    with `more` whatever else of their alerts the job can take in its time; returns outcomes
-    by kind ("_retry" lists the ones to retry)."""
+    with `more` whatever else of their alerts the job can take in its time."""
     work, done, claimed = claims.prepare(ids, rows)
     if messaging.client() is not None:
         concurrency = max(1, int(current_app.config["SEND_CONCURRENCY"]))
-        recorded = _run_loop(functools.partial(_send_async, work, done, concurrency, claimed, more))
-    else:
-        recorded = _send_outbox(work, done, *_bound(claimed))
-    results: dict[str, list[Outcome]] = {}
-    for kind, outcome in recorded:
-        results.setdefault("_retry" if kind == "retry" else kind, []).append(outcome)
-    return results
+        return _run_loop(functools.partial(_send_async, work, done, concurrency, claimed, more))
+    return _send_outbox(work, done, *_bound(claimed))
