@@ -64,6 +64,29 @@ def test_running_broadcast_again_adds_nothing(sender, fake_twilio):
     assert sum(fake_twilio.counts_by_recipient().values()) == 10
 
 
+def test_a_fan_out_that_died_before_enqueueing_is_finished_by_running_it_again(
+    sender, fake_twilio, monkeypatch
+):
+    add_subscribers(30)
+    alert = make_alert()
+    real = fanout._enqueue_batches
+
+    def die(*args, **kwargs):
+        raise RuntimeError("worker killed between the insert and the enqueue")
+
+    monkeypatch.setattr(fanout, "_enqueue_batches", die)
+    with pytest.raises(RuntimeError):
+        send(alert)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 30
+    assert fake_twilio.counts_by_recipient() == {}
+
+    monkeypatch.setattr(fanout, "_enqueue_batches", real)
+    assert fanout.broadcast(alert.id) == 0  # nothing new inserted...
+    # ...but what the first run left queued is sent, once each.
+    assert fake_twilio.counts_by_recipient() == {number(i): 1 for i in range(30)}
+    assert compose.progress(alert_id=alert.id) == {"sent": 30}
+
+
 def test_pressing_send_twice_broadcasts_once(sender, fake_twilio):
     add_subscribers(5)
     alert = make_alert()
