@@ -75,8 +75,11 @@ def test_a_fan_out_that_died_before_enqueueing_is_finished_by_running_it_again(
         raise RuntimeError("worker killed between the insert and the enqueue")
 
     monkeypatch.setattr(fanout, "_enqueue_batches", die)
+    alert.status = "sending"  # pressed send; its fan-out job runs here, where its death shows
+    db.session.commit()
     with pytest.raises(RuntimeError):
-        send(alert)
+        fanout.broadcast(alert.id)
+    db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 30
     assert fake_twilio.counts_by_recipient() == {}
 
