@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.rest import Client
 
 from organize import privacy
@@ -301,7 +302,12 @@ async def _send_async(
                 if left <= 0:
                     if fetching is None:
                         break
-                    rows, fetching = await fetching, None
+                    try:
+                        rows = await fetching
+                    except SQLAlchemyError:  # its claim rolled back: nothing of it is ours
+                        log.warning("could not take more deliveries; this batch ends here")
+                        rows = []
+                    fetching = None
                     if not rows:
                         more = None  # nothing left to take: finish what is on its way
                         continue

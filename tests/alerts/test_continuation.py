@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from organize import privacy, subscribers
 from organize.alerts import claims, compose, fanout, sending
@@ -65,6 +66,21 @@ def test_a_job_short_of_time_takes_nothing_more(small_batches, fake_twilio, batc
     assert fake_twilio.counts_by_recipient() == {number(i): 1 for i in range(100)}
     assert compose.progress(alert_id=alert.id) == {"sent": 100}
     assert batches == [(BATCH, True)] * 5  # each job its own batch
+
+
+def test_when_taking_more_fails_the_job_finishes_its_own_and_the_queue_the_rest(
+    small_batches, fake_twilio, batches, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise OperationalError("UPDATE delivery", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(claims, "claim_next", refuse)
+    add_subscribers(100)
+    alert = make_alert()
+    send(alert)
+    assert fake_twilio.counts_by_recipient() == {number(i): 1 for i in range(100)}
+    assert compose.progress(alert_id=alert.id) == {"sent": 100}
+    assert batches == [(BATCH, True)] * 5
 
 
 def test_a_stop_for_someone_in_a_later_batch_is_honoured(
