@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from organize.cli import seed_rights
 from organize.extensions import db, rq
+from organize.plumbing import expiring
 from tests.conftest import TEST_REDIS_URL
 from tests.sms.conftest import Phone
 
@@ -36,16 +37,20 @@ def redis_app(app_factory: Callable[..., Flask], redis_client: redis.Redis) -> I
 def costs(redis_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
     """Redis commands, SQL statements and session commits, counted while a test runs."""
     counted: Counter[str] = Counter()
-    connection = rq.queue.connection
-    command = connection.execute_command
 
-    def redis_command(*args: Any, **options: Any) -> Any:
-        counted["redis"] += 1
-        return command(*args, **options)
+    def count_on(client: redis.Redis) -> None:
+        command = client.execute_command
 
-    def pipeline(*args: Any, **options: Any) -> Any:
-        counted["redis"] += 1  # one round trip however many commands it holds
-        return type(connection).pipeline(connection, *args, **options)
+        def redis_command(*args: Any, **options: Any) -> Any:
+            counted["redis"] += 1
+            return command(*args, **options)
+
+        def pipeline(*args: Any, **options: Any) -> Any:
+            counted["redis"] += 1  # one round trip however many commands it holds
+            return type(client).pipeline(client, *args, **options)
+
+        monkeypatch.setattr(client, "execute_command", redis_command)
+        monkeypatch.setattr(client, "pipeline", pipeline)
 
     def statement(*args: Any) -> None:
         counted["sql"] += 1
@@ -53,8 +58,8 @@ def costs(redis_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter
     def committed(session: Session) -> None:
         counted["commit"] += 1
 
-    monkeypatch.setattr(connection, "execute_command", redis_command)
-    monkeypatch.setattr(connection, "pipeline", pipeline)
+    count_on(rq.queue.connection)  # the app's client (RQ, the overload queue) …
+    count_on(expiring.held_client(rq.queue.connection))  # … and expiring state's
     event.listen(db.engine, "before_cursor_execute", statement)
     event.listen(Session, "after_commit", committed)
     yield counted
