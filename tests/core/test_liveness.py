@@ -53,3 +53,12 @@ def test_an_idle_connection_found_dead_is_replaced(app, pings, monkeypatch):
 
 def test_the_pool_pings_itself_no_more(app):
     assert not db.engine.pool._pre_ping
+
+
+def test_a_forked_worker_keeps_the_rule(app, pings, monkeypatch):
+    db.engine.dispose(close=False)  # what gunicorn.conf.py's post_fork does: a new pool
+    monkeypatch.setattr(liveness, "FRESH_SECONDS", 0.0)
+    before = len(pings)
+    _use()
+    _use()
+    assert len(pings) == before + 2
