@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from organize.cli import seed_rights
 from organize.extensions import db, rq
-from organize.plumbing import expiring
+from organize.plumbing.held import held_client
 from tests.conftest import TEST_REDIS_URL
 from tests.sms.conftest import Phone
 
@@ -59,7 +59,7 @@ def costs(redis_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter
         counted["commit"] += 1
 
     count_on(rq.queue.connection)  # the app's client (RQ, the overload queue) …
-    count_on(expiring.held_client(rq.queue.connection))  # … and expiring state's
+    count_on(held_client(rq.queue.connection))  # … and expiring state's
     event.listen(db.engine, "before_cursor_execute", statement)
     event.listen(Session, "after_commit", committed)
     yield counted
