@@ -65,8 +65,9 @@ def handle(turn: Turn) -> str:
 def _tail(turn: Turn, slug: str) -> str:
     """The last line: the state on file's note when the topic has one ("Reply CA for your
     state's rules."), else the way back to the list."""
-    region = (_region_on_file(turn.phone.hash) or "").upper()
-    if region and region in rights.note_regions(slug=slug):
+    regions = rights.note_regions(slug=slug)
+    region = (_region_on_file(turn.phone.hash) or "").upper() if regions else ""
+    if region and region in regions:
         return _("Reply %(state)s for your state's rules.", state=region)
     return _("Reply RIGHTS for all topics.")
 

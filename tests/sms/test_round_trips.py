@@ -80,8 +80,17 @@ def test_a_keyword_text_costs_two_redis_round_trips_and_no_database(costs, redis
     assert _cost(costs, phone, "HELP") == {"redis": 2, "sql": 0, "commit": 0}
 
 
-def test_a_1_that_opens_a_topic_costs_two_statements_and_one_commit(costs, redis_app):
+def test_a_topic_reads_the_state_on_file_only_when_it_has_state_notes(costs, redis_app):
     phone = Phone(redis_app.test_client(), "+17135550143")
+    for number in ("1", "2", "3"):  # each topic's note states are read once, then kept
+        phone.send("RIGHTS")
+        phone.send(number)
+    # 1 Breaks and meals, no state notes: a "1" checks for an RSVP (an UPDATE finding none).
     phone.send("RIGHTS")
-    # The RSVP check (an UPDATE that finds no alert) and the state on file (a SELECT).
-    assert _cost(costs, phone, "1") == {"redis": 2, "sql": 2, "commit": 1}
+    assert _cost(costs, phone, "1") == {"redis": 2, "sql": 1, "commit": 1}
+    # 2 Domestic workers, notes for some states: the subscriber's state on file is read.
+    phone.send("RIGHTS")
+    assert _cost(costs, phone, "2") == {"redis": 2, "sql": 1, "commit": 1}
+    # 3 Immigration agents at work, no state notes: nothing from the database.
+    phone.send("RIGHTS")
+    assert _cost(costs, phone, "3") == {"redis": 2, "sql": 0, "commit": 0}
