@@ -16,7 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from organize.config import build_config
     from organize.extensions import babel, csrf, db, limiter, login_manager, migrate, rq
     from organize.outbound import worker
-    from organize.plumbing import i18n, logscrub, security
+    from organize.plumbing import i18n, liveness, logscrub, security
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(build_config(app.instance_path, test_config))
@@ -33,6 +33,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
 
     db.init_app(app)
+    with app.app_context():  # pinged when idle, not at every checkout (issue 12)
+        for engine in db.engines.values():
+            liveness.install(engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     babel.init_app(
         app,

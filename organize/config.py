@@ -121,7 +121,8 @@ def defaults(production: bool) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Pinged at checkout only after sitting idle (organize/plumbing/liveness.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         # Operations (organize/ops): retention, metrics, error tracking.
         "DELIVERY_RETENTION_DAYS": 30,
         # The organizer's campaign loop (organize/campaign): reply inbox and scheduling.

@@ -100,7 +100,8 @@ def _view(topic: RightsTopic, translation: RightsTranslation) -> TopicView:
 
 
 # Topics change a few times a year and are read on every RIGHTS text and phone menu: keep the
-# views per locale for a minute (per app and process; `upsert` clears this copy at once).
+# views per locale (and each topic's note states) for a minute, per app and process; `upsert`
+# and the editors clear this copy at once (`forget_cached`).
 CACHE_SECONDS = 60.0
 
 
@@ -111,9 +112,18 @@ def _cache() -> dict[str, tuple[float, list[TopicView]]]:
     return cache
 
 
+def _regions_cache() -> dict[str, tuple[float, list[str]]]:
+    cache: dict[str, tuple[float, list[str]]] = current_app.extensions.setdefault(
+        "rights_note_regions", {}
+    )
+    return cache
+
+
 def forget_cached() -> None:
-    """Drop this process's cached views (after an edit, so its own next read is fresh)."""
+    """Drop this process's cached views and note states (after an edit, so its own next read
+    is fresh)."""
     _cache().clear()
+    _regions_cache().clear()
 
 
 def topics(*, locale: str) -> list[TopicView]:
@@ -184,7 +194,7 @@ def upsert(
     """Create or update a topic and its translations (used by seeding and imports).
     `state_notes` ({"CA": {"en": {"text": …, "draft": False}}}), when given, replaces the
     topic's notes. Changed sources are dated, so that the topic comes up for review."""
-    _cache().clear()
+    forget_cached()
     found = db.session.scalar(sa.select(RightsTopic).where(RightsTopic.slug == slug))
     if found is None:
         found = RightsTopic(slug=slug)
@@ -253,7 +263,12 @@ def state_note(*, slug: str, region: str, locale: str) -> StateNoteView | None:
 
 
 def note_regions(*, slug: str) -> list[str]:
-    """States that have a note on this topic, sorted."""
+    """States that have a note on this topic, sorted (kept a minute, as topics are: a "1" that
+    opens a topic with none reads no subscriber's state — issue 12)."""
+    cache, now = _regions_cache(), time.monotonic()
+    cached = cache.get(slug)
+    if cached is not None and cached[0] > now:
+        return list(cached[1])
     stmt = (
         sa.select(RightsStateNote.region)
         .join(RightsTopic)
@@ -261,7 +276,9 @@ def note_regions(*, slug: str) -> list[str]:
         .distinct()
         .order_by(RightsStateNote.region)
     )
-    return list(db.session.scalars(stmt))
+    regions = list(db.session.scalars(stmt))
+    cache[slug] = (now + CACHE_SECONDS, regions)
+    return list(regions)
 
 
 @dataclass(frozen=True)

@@ -137,10 +137,17 @@ def _handle(sid: str, *, in_turn: bool) -> Outcome:
             reply = twiml(answer.text, redact_after=quotes)
         if replay:
             keep.put(replay[0], "" if quotes else reply, replay[1])
-    db.session.commit()
+    _commit()
     if told and sid:
         _blank(sid)
     return Outcome(reply, text, quotes)
+
+
+def _commit() -> None:
+    """Commit what the text wrote. Most texts (HELP, RIGHTS) never touch the database: no
+    session was made for them, and making one to commit nothing cost a text ~45 µs of CPU."""
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()
 
 
 def _blank(sid: str) -> None:

@@ -165,11 +165,13 @@ _shape_cached = lru_cache(maxsize=1024)(_shape)
 
 
 def _fit(turn: Turn, text: str) -> str:
-    """At most three segments: longer text is paged, the rest kept for MORE."""
+    """At most three segments: longer text is paged, the rest kept for MORE (the hint in the
+    language the reply ended in: a flow may have changed it)."""
     text, segments = (_shape if turn.quotes or turn.told else _shape_cached)(text)
     if segments.count <= MAX_SEGMENTS:
         return text
-    hint = "\n" + _("(MORE for more)")
+    with force_locale(turn.locale):
+        hint = "\n" + _("(MORE for more)")
     part = GSM7_PART if segments.encoding == "GSM-7" else UCS2_PART
     budget = MAX_SEGMENTS * part - measure(hint).units - 2
     pages = split_pages(text, budget)
@@ -230,8 +232,7 @@ def respond(
                 text += "\n" + _dispatch(turn)
         else:
             text = _dispatch(turn)
-    with force_locale(turn.locale):
-        return Reply(text=_fit(turn, text), told=turn.told, quotes=turn.quotes)
+    return Reply(text=_fit(turn, text), told=turn.told, quotes=turn.quotes)
 
 
 def record_opt_out_type(*, phone: privacy.Phone, opt_out_type: str) -> None:

@@ -26,6 +26,7 @@ from redis.exceptions import NoScriptError, RedisError
 
 from organize.extensions import db, rq
 from organize.models import ExpiringEntry
+from organize.plumbing.held import held_client
 
 log = logging.getLogger(__name__)
 PREFIX = "organize:"
@@ -361,7 +362,7 @@ def backend() -> Store:
     minute per process: without Redis there is no job scheduler to run `purge_expired`)."""
     global _last_sweep
     if current_app.config.get("REDIS_URL") and not g.get("expiring_without_redis"):
-        return RedisStore(rq.queue.connection)
+        return RedisStore(held_client(rq.queue.connection))
     if time.monotonic() - _last_sweep >= PURGE_INTERVAL_SECONDS:
         _last_sweep = time.monotonic()
         sweep()

@@ -65,16 +65,23 @@ def handle(turn: Turn) -> str:
 def _tail(turn: Turn, slug: str) -> str:
     """The last line: the state on file's note when the topic has one ("Reply CA for your
     state's rules."), else the way back to the list."""
-    region = (_region_on_file(turn.phone.hash) or "").upper()
-    if region and region in rights.note_regions(slug=slug):
+    regions = rights.note_regions(slug=slug)
+    region = (_region_on_file(turn.phone.hash) or "").upper() if regions else ""
+    if region and region in regions:
         return _("Reply %(state)s for your state's rules.", state=region)
     return _("Reply RIGHTS for all topics.")
 
 
+# Built once: a "1" that opens a topic reads it while Twilio waits (issue 12).
+_REGION = sa.select(Subscriber.region).where(Subscriber.phone_hash == sa.bindparam("phone_hash"))
+
+
 def _region_on_file(phone_hash: str) -> str | None:
-    """The subscriber's state, if the number is one (one column: no row loaded)."""
-    query = sa.select(Subscriber.region).where(Subscriber.phone_hash == phone_hash)
-    return db.session.scalar(query)
+    """The subscriber's state, if the number is one (one column, in the request's transaction,
+    without the ORM: no row loaded; services flush their writes, so none is pending)."""
+    found = db.session.connection().execute(_REGION, {"phone_hash": phone_hash})
+    region: str | None = found.scalar()
+    return region
 
 
 def _state_note(turn: Turn, slug: str, region: str) -> str:

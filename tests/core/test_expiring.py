@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from organize.extensions import db
 from organize.models import ExpiringEntry
-from organize.plumbing import expiring
+from organize.plumbing import expiring, held
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -81,3 +81,15 @@ def test_the_app_picks_redis_when_configured(app):
     chosen = expiring.store()
     kind = expiring.RedisStore if app.config.get("REDIS_URL") else expiring.DatabaseStore
     assert isinstance(chosen, kind)
+
+
+def test_a_process_holds_one_connection_to_redis_a_forked_one_its_own(redis_client, monkeypatch):
+    client = held.held_client(redis_client)
+    assert held.held_client(redis_client) is client
+    assert client.connection is not None  # held: no pool checkout per command
+    assert client.connection_pool is redis_client.connection_pool
+    store = expiring.RedisStore(client)
+    store.put("sms:conversation:h", "{}", 60)
+    assert redis_client.get(expiring.PREFIX + "sms:conversation:h") == b"{}"
+    monkeypatch.setattr(held.os, "getpid", lambda: -1)  # as in a child after fork
+    assert held.held_client(redis_client) is not client
