@@ -5,9 +5,10 @@ session of its own, at most SEND_CONCURRENCY requests in flight: a thread per re
 of a worker's CPU in thread switching and `requests` (bench/broadcast.py). Subscribers and the
 alert are re-checked in one query whenever a STOP or a cancel may have landed (`_Recheck`,
 `organize.alerts.stops`), so one that lands mid-broadcast stops every message not already on its
-way; tokens are reserved
-from the shared bucket per chunk; outcomes are written in bulk (`organize.alerts.claims`), off
-the loop on PostgreSQL. The outbox backend (development, no Twilio) sends one at a time.
+way; tokens are reserved from the shared bucket per chunk; outcomes are written in bulk
+(`organize.alerts.claims`), off the loop on PostgreSQL (`organize.alerts.books`). Under RQ a job
+that runs low takes the next batch of its alerts and keeps going (`More`). The outbox backend
+(development, no Twilio) sends one at a time.
 """
 
 import asyncio
@@ -20,21 +21,20 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.rest import Client
 
 from organize import privacy
 from organize.alerts import claims, stops, throttle
+from organize.alerts.books import Books
 from organize.alerts.claims import Outcome, Recorded, Work
 from organize.extensions import db
 from organize.outbound import messaging
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 COMMIT_EVERY = 200  # outcomes written per transaction (a default batch: once, at its end)
 
 
@@ -50,45 +50,6 @@ def _send_to_outbox(item: Work) -> Outcome:
         sent = messaging.send_sms(to=to, body=item.body)
     db.session.commit()
     return Outcome(item.delivery_id, "sent", sid=sent.sid)
-
-
-class _Books:
-    """A job's database work while it sends. On PostgreSQL it runs in a thread of its own on a
-    connection of its own, one call at a time, so the loop keeps sending while a round trip
-    waits (on a busy machine a round trip is milliseconds, during which a blocked loop sent
-    nothing). On SQLite (tests, development) it runs inline in the job's session, its one
-    writer."""
-
-    def __init__(self) -> None:
-        self.inline = db.session.get_bind().dialect.name == "sqlite"
-        self.engine = db.engine
-        self.pool = None if self.inline else ThreadPoolExecutor(1, "organize-books")
-        self.connection: sa.Connection | None = None
-
-    def _call(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
-        if self.connection is None:
-            self.connection = self.engine.connect()
-        try:
-            result = fn(self.connection, *args)
-        except BaseException:
-            self.connection.rollback()
-            raise
-        self.connection.commit()
-        return result
-
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """`fn(connection, *args)`, committed."""
-        if self.pool is None:
-            result = fn(db.session.connection(), *args)
-            db.session.commit()  # SQLite: its readers block writers (a STOP webhook's)
-            return result
-        return await asyncio.get_running_loop().run_in_executor(self.pool, self._call, fn, args)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            if self.connection is not None:
-                self.pool.submit(self.connection.close).result()
-            self.pool.shutdown()
 
 
 class _Sender:
@@ -144,9 +105,7 @@ class _Recheck:
     time on a 20,000-message batch (bench/broadcast.py). Without the counter, each chunk is
     re-checked just before its sends start."""
 
-    def __init__(
-        self, check: Callable[..., dict[int, Outcome]], books: "_Books", size: int
-    ) -> None:
+    def __init__(self, check: Callable[..., dict[int, Outcome]], books: Books, size: int) -> None:
         self.check, self.books = check, books
         self.window = stops.RECHECK_EVERY * size
         self.seen: int | None = None
@@ -254,7 +213,7 @@ async def _send_async(
     loop = asyncio.get_running_loop()
     renew_every = int(current_app.config["SEND_LEASE_SECONDS"]) / 3
     renewed = loop.time()
-    books = _Books()
+    books = Books()
     record, check = _bound(claimed)
     recheck = _Recheck(check, books, size)
     begun, started = time.monotonic(), 0
