@@ -177,7 +177,11 @@ class _Client:
 
     def _start(self, index: int, due: float) -> None:
         self.outcome.sent[self.burst.bodies[index]] += 1  # one never sent is lost all the same
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        except OSError:  # out of descriptors: this many requests already wait on the server
+            self._count("socket-error", time.monotonic() - due)
+            return
         sock.setblocking(False)
         try:
             # The port is chosen at connect (per destination), not at bind: more of them.
