@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from organize import create_app
-from organize.extensions import db
+from organize.extensions import db, rq
 from organize.models import Base
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -63,6 +63,14 @@ def redis_client() -> Iterator[redis.Redis]:
         client = fakeredis.FakeRedis()
     yield client
     client.flushdb()
+
+
+def use_redis(client: redis.Redis) -> None:
+    """Point the current app's RQ queues at `client` when it is fakeredis (a real
+    TEST_REDIS_URL is already the app's REDIS_URL)."""
+    if not TEST_REDIS_URL:
+        for queue in rq.queues.values():
+            queue.connection = client
 
 
 def make_config(database_url: str, **overrides: Any) -> dict[str, Any]:

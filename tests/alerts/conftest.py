@@ -9,12 +9,12 @@ import pytest
 import redis
 from flask import Flask
 
-from organize import privacy
+from organize import privacy, subscribers
 from organize.alerts import compose, fanout
-from organize.extensions import db, rq
+from organize.extensions import db
 from organize.models import Alert, Subscriber
 from organize.outbound import messaging
-from tests.conftest import TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL, use_redis
 
 
 def number(i: int) -> str:
@@ -106,9 +106,7 @@ def redis_sender_with(
         context = app.app_context()
         context.push()
         contexts.append(context)
-        if not TEST_REDIS_URL:
-            for queue in rq.queues.values():
-                queue.connection = redis_client
+        use_redis(redis_client)
         return app
 
     yield make
@@ -133,3 +131,12 @@ def after_sending_to(monkeypatch, to: str, action) -> None:
         return sent
 
     monkeypatch.setattr(messaging, "send_sms_async", send_then_act)
+
+
+def stop_after_first_text(monkeypatch, i: int) -> None:
+    """Subscriber `i` texts STOP just after the broadcast's first text (to subscriber 0) leaves."""
+    after_sending_to(
+        monkeypatch,
+        number(0),
+        lambda: subscribers.opt_out(phone_hash=privacy.phone(number(i)).hash),
+    )

@@ -13,11 +13,16 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.exc import OperationalError
 
-from organize import privacy, subscribers
 from organize.alerts import claims, compose, fanout, sending
 from organize.extensions import db
 from organize.models import Alert, Delivery
-from tests.alerts.conftest import add_subscribers, after_sending_to, make_alert, number, send
+from tests.alerts.conftest import (
+    add_subscribers,
+    make_alert,
+    number,
+    send,
+    stop_after_first_text,
+)
 from tests.conftest import TEST_DATABASE_URL
 
 BATCH = 20
@@ -87,11 +92,7 @@ def test_a_stop_for_someone_in_a_later_batch_is_honoured(
     small_batches, fake_twilio, monkeypatch, batches
 ):
     add_subscribers(100)
-    after_sending_to(
-        monkeypatch,
-        number(0),
-        lambda: subscribers.opt_out(phone_hash=privacy.phone(number(90)).hash),
-    )
+    stop_after_first_text(monkeypatch, 90)
     alert = make_alert()
     send(alert)
     counts = fake_twilio.counts_by_recipient()

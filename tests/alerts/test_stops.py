@@ -8,11 +8,18 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from organize import privacy, subscribers
+from organize import privacy
 from organize.alerts import claims, compose, stops
 from organize.extensions import db
 from organize.models import Alert, Subscriber
-from tests.alerts.conftest import add_subscribers, after_sending_to, make_alert, number, send
+from tests.alerts.conftest import (
+    add_subscribers,
+    after_sending_to,
+    make_alert,
+    number,
+    send,
+    stop_after_first_text,
+)
 
 
 @pytest.fixture
@@ -49,11 +56,7 @@ def test_a_stop_moves_the_counter_and_the_next_chunk_is_rechecked(
     redis_sender, fake_twilio, rechecks, monkeypatch
 ):
     add_subscribers(80)
-    after_sending_to(
-        monkeypatch,
-        number(0),
-        lambda: subscribers.opt_out(phone_hash=privacy.phone(number(30)).hash),
-    )
+    stop_after_first_text(monkeypatch, 30)
     alert = make_alert()
     send(alert)
     counts = fake_twilio.counts_by_recipient()
@@ -69,11 +72,7 @@ def test_a_stop_past_the_checked_window_is_seen_when_the_batch_gets_there(
     redis_sender, fake_twilio, rechecks, monkeypatch
 ):
     add_subscribers(200)
-    after_sending_to(
-        monkeypatch,
-        number(0),
-        lambda: subscribers.opt_out(phone_hash=privacy.phone(number(190)).hash),
-    )
+    stop_after_first_text(monkeypatch, 190)
     alert = make_alert()
     send(alert)
     assert number(190) not in fake_twilio.counts_by_recipient()

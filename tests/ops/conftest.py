@@ -7,8 +7,7 @@ import pytest
 import redis
 from flask import Flask
 
-from organize.extensions import rq
-from tests.conftest import TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL, use_redis
 
 
 @pytest.fixture
@@ -16,9 +15,7 @@ def redis_app(app_factory: Callable[..., Flask], redis_client: redis.Redis) -> I
     """REDIS_URL set; with fakeredis, RQ's connection is swapped for the fake server's."""
     app = app_factory(REDIS_URL=TEST_REDIS_URL or "redis://fake")
     with app.app_context():
-        if not TEST_REDIS_URL:
-            for queue in rq.queues.values():
-                queue.connection = redis_client
+        use_redis(redis_client)
         yield app
 
 

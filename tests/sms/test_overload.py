@@ -19,7 +19,7 @@ from organize.cli import seed_rights
 from organize.extensions import db, rq
 from organize.models import Subscriber
 from sms import overload
-from tests.conftest import TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL, use_redis
 from tests.sms.conftest import Phone
 
 NUMBER = "+17135550142"
@@ -37,9 +37,7 @@ def redis_twilio_app(
         TWILIO_TIMEOUT=2.0,
     )
     with app.app_context():
-        if not TEST_REDIS_URL:
-            for queue in rq.queues.values():
-                queue.connection = redis_client
+        use_redis(redis_client)
         seed_rights()
         db.session.commit()
         yield app

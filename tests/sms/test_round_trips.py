@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from organize.cli import seed_rights
 from organize.extensions import db, rq
 from organize.plumbing.held import held_client
-from tests.conftest import TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL, use_redis
 from tests.sms.conftest import Phone
 
 
@@ -25,9 +25,7 @@ def redis_app(app_factory: Callable[..., Flask], redis_client: redis.Redis) -> I
     """Expiring state in Redis (real or fake), rights topics seeded."""
     app = app_factory(REDIS_URL=TEST_REDIS_URL or "redis://fake")
     with app.app_context():
-        if not TEST_REDIS_URL:
-            for queue in rq.queues.values():
-                queue.connection = redis_client
+        use_redis(redis_client)
         seed_rights()
         db.session.commit()
         yield app
