@@ -15,6 +15,7 @@ import asyncio
 import contextvars
 import functools
 import logging
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -35,6 +36,10 @@ from organize.extensions import db
 from organize.outbound import messaging
 
 log = logging.getLogger(__name__)
+# Set in a work-horse when its worker is asked to stop (SIGTERM: a deploy, a restart;
+# `organize.outbound.worker`): the job finishes what it holds and takes no more, so a warm
+# shutdown waits for one batch, not for the rest of the broadcast.
+WINDING_DOWN = threading.Event()
 COMMIT_EVERY = 200  # outcomes written per transaction (a default batch: once, at its end)
 
 
@@ -182,7 +187,7 @@ class More:
     deadline: float
 
     def fits(self, begun: float, started: int, now: float) -> bool:
-        if started == 0:
+        if started == 0 or WINDING_DOWN.is_set():
             return False
         pace = (now - begun) / started  # seconds a message, tokens and round trips included
         return now + 2 * self.size * pace <= self.deadline

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import signal
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +30,7 @@ from rq.utils import import_attribute
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import configure_mappers
 
+from organize.alerts import sending
 from organize.extensions import db
 from organize.outbound import messaging
 
@@ -83,6 +86,13 @@ def _connect_once() -> None:
     db.engine.dispose()
 
 
+WIND_DOWN = signal.SIGUSR2  # parent → work-horse: finish what you hold, take no more
+
+
+def _wind_down(signum: int, frame: Any) -> None:
+    sending.WINDING_DOWN.set()
+
+
 class AppWorker(Worker):
     """rq's forking worker whose work-horses run each job inside a fresh app context."""
 
@@ -91,10 +101,24 @@ class AppWorker(Worker):
         self.app = app
         with app.app_context():
             warm_up()
+        # Installed before any fork, so a work-horse has it from its first instant (SIGUSR2's
+        # default would kill it).
+        signal.signal(WIND_DOWN, _wind_down)
         # Everything loaded so far lives as long as the worker: out of the collector's sight,
         # a work-horse's collections do not touch (and so copy) the pages it shares with us.
         gc.collect()
         gc.freeze()
+
+    def handle_warm_shutdown_request(self) -> None:
+        """A warm shutdown (SIGTERM) also tells the running job to take no more work: a batch job
+        that keeps going (`organize.alerts.sending.More`) would otherwise hold the shutdown
+        until the whole broadcast is sent."""
+        super().handle_warm_shutdown_request()
+        if self.horse_pid:
+            try:
+                os.kill(self.horse_pid, WIND_DOWN)
+            except ProcessLookupError:
+                pass  # it has just finished
 
     def main_work_horse(self, job: Job, queue: Queue) -> None:
         """In the forked child, before the job: own connections, own app context."""

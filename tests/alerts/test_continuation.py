@@ -88,6 +88,18 @@ def test_when_taking_more_fails_the_job_finishes_its_own_and_the_queue_the_rest(
     assert batches == [(BATCH, True)] * 5
 
 
+def test_a_job_whose_worker_is_stopping_takes_nothing_more(small_batches, fake_twilio, batches):
+    sending.WINDING_DOWN.set()  # what a warm shutdown's signal does in the work-horse
+    try:
+        add_subscribers(100)
+        alert = make_alert()
+        send(alert)
+    finally:
+        sending.WINDING_DOWN.clear()
+    assert fake_twilio.counts_by_recipient() == {number(i): 1 for i in range(100)}
+    assert batches == [(BATCH, True)] * 5  # each job its own batch, and no more
+
+
 def test_a_stop_for_someone_in_a_later_batch_is_honoured(
     small_batches, fake_twilio, monkeypatch, batches
 ):
