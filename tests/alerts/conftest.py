@@ -140,3 +140,16 @@ def stop_after_first_text(monkeypatch, i: int) -> None:
         number(0),
         lambda: subscribers.opt_out(phone_hash=privacy.phone(number(i)).hash),
     )
+
+
+def broadcast_with_a_stop(monkeypatch, fake_twilio: Any, count: int, stopper: int) -> None:
+    """Broadcast to `count` subscribers while subscriber `stopper` texts STOP just after the
+    first text leaves; their STOP must hold back their text and no one else's."""
+    add_subscribers(count)
+    stop_after_first_text(monkeypatch, stopper)
+    alert = make_alert()
+    send(alert)
+    counts = fake_twilio.counts_by_recipient()
+    assert number(stopper) not in counts
+    assert counts == {number(i): 1 for i in range(count) if i != stopper}
+    assert compose.progress(alert_id=alert.id) == {"sent": count - 1, "skipped": 1}

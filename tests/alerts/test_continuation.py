@@ -18,10 +18,10 @@ from organize.extensions import db
 from organize.models import Alert, Delivery
 from tests.alerts.conftest import (
     add_subscribers,
+    broadcast_with_a_stop,
     make_alert,
     number,
     send,
-    stop_after_first_text,
 )
 from tests.conftest import TEST_DATABASE_URL
 
@@ -103,14 +103,7 @@ def test_a_job_whose_worker_is_stopping_takes_nothing_more(small_batches, fake_t
 def test_a_stop_for_someone_in_a_later_batch_is_honoured(
     small_batches, fake_twilio, monkeypatch, batches
 ):
-    add_subscribers(100)
-    stop_after_first_text(monkeypatch, 90)
-    alert = make_alert()
-    send(alert)
-    counts = fake_twilio.counts_by_recipient()
-    assert number(90) not in counts
-    assert len(counts) == 99
-    assert compose.progress(alert_id=alert.id) == {"sent": 99, "skipped": 1}
+    broadcast_with_a_stop(monkeypatch, fake_twilio, 100, 90)
     assert len(batches) == 1  # it was the continuing job that held it back
 
 

@@ -15,10 +15,10 @@ from organize.models import Alert, Subscriber
 from tests.alerts.conftest import (
     add_subscribers,
     after_sending_to,
+    broadcast_with_a_stop,
     make_alert,
     number,
     send,
-    stop_after_first_text,
 )
 
 
@@ -55,14 +55,7 @@ def test_with_nothing_stopped_a_batch_rechecks_every_eighth_chunk(redis_sender, 
 def test_a_stop_moves_the_counter_and_the_next_chunk_is_rechecked(
     redis_sender, fake_twilio, rechecks, monkeypatch
 ):
-    add_subscribers(80)
-    stop_after_first_text(monkeypatch, 30)
-    alert = make_alert()
-    send(alert)
-    counts = fake_twilio.counts_by_recipient()
-    assert number(30) not in counts
-    assert len(counts) == 79
-    assert compose.progress(alert_id=alert.id) == {"sent": 79, "skipped": 1}
+    broadcast_with_a_stop(monkeypatch, fake_twilio, 80, 30)
     # The STOP brought the second re-check forward (without it: at the ninth chunk, 16 left).
     assert rechecks[0] == 64
     assert rechecks[1] > 16
@@ -71,12 +64,7 @@ def test_a_stop_moves_the_counter_and_the_next_chunk_is_rechecked(
 def test_a_stop_past_the_checked_window_is_seen_when_the_batch_gets_there(
     redis_sender, fake_twilio, rechecks, monkeypatch
 ):
-    add_subscribers(200)
-    stop_after_first_text(monkeypatch, 190)
-    alert = make_alert()
-    send(alert)
-    assert number(190) not in fake_twilio.counts_by_recipient()
-    assert compose.progress(alert_id=alert.id) == {"sent": 199, "skipped": 1}
+    broadcast_with_a_stop(monkeypatch, fake_twilio, 200, 190)
     # No re-check reads more than the eight chunks ahead, however long the batch.
     assert max(rechecks) == 64
     assert sum(rechecks) < 3 * 200
