@@ -330,6 +330,20 @@ def recorded(env: dict[str, str], alert_id: int, since: datetime) -> tuple[int, 
         return int(rsvps or 0), int(stops or 0)
 
 
+def forget_kept(redis_url: str) -> None:
+    """Drop every text kept for later, and its bookkeeping (`sms.overload`): the deferral
+    round's texts are not the burst's, and nobody is waiting for their answers."""
+    import redis
+
+    from organize.plumbing.expiring import PREFIX
+    from sms import overload
+
+    connection = redis.Redis.from_url(redis_url)
+    connection.delete(overload.QUEUE_KEY, overload.DRAIN_FLAG, overload.PRESSURE_KEY)
+    for key in connection.scan_iter(match=PREFIX + "sms:deferred:*", count=1000):
+        connection.delete(key)
+
+
 def wait_for_drain(redis_url: str, limit: float = 900.0) -> float:
     """Seconds until nothing is kept for later and the RQ queue is empty (or `limit`)."""
     import redis

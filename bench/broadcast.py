@@ -56,6 +56,7 @@ from rq import Worker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import _cpu
 from bench._services import (
     ROOT,
     Database,
@@ -105,6 +106,7 @@ class Run:
     exactly_once: bool
     peak_process_mb: float
     peak_total_mb: float
+    cpu: _cpu.Split
     note: str = ""
 
     @property
@@ -211,6 +213,7 @@ class Bench:
                     f"{workers} workers to start (see {log_path})",
                 )
                 with MemorySampler(procs) as sampler:
+                    cpu = _cpu.snapshot(_role)
                     started = time.monotonic()
                     assert fanout.send(alert=alert, actor=None)
                     status: str | None = "sending"
@@ -225,6 +228,7 @@ class Bench:
                             poll()
                             next_poll = time.monotonic() + 0.5
                     seconds = time.monotonic() - started
+                    split = _cpu.between(cpu, _cpu.snapshot(_role), expected)
                 progress = compose.progress(alert_id=alert.id)
                 db.session.rollback()
             finally:
@@ -245,6 +249,7 @@ class Bench:
             exactly_once=exactly,
             peak_process_mb=max(m.peak_process_kb for m in memory) / 1024,
             peak_total_mb=max(m.peak_total_kb for m in memory) / 1024,
+            cpu=split,
             note="" if status == "sent" else f"(gave up after {seconds:.0f} s: {progress})",
         )
 
@@ -265,6 +270,19 @@ class Ceiling:
     fake_ms: float  # the fake's CPU per request
     fake_busy: float  # the share of one core the fake's processes used meanwhile, together
     fake_busiest: float  # the share of one core its busiest process used: what could cap it
+    cpu: _cpu.Split  # where the machine's CPU went, per message
+
+
+def _role(pid: int, comm: str, cmdline: str) -> str | None:
+    """The pipeline's own processes, for `_cpu`: RQ workers, with their work-horses and
+    schedulers."""
+    return "workers" if " rq worker" in cmdline else None
+
+
+def _client(pid: int, comm: str, cmdline: str) -> str | None:
+    """A ceiling's clients, for `_cpu`: they exit before the second snapshot, so their CPU is
+    read from this driver, which reaps them and does nothing else meanwhile."""
+    return "client" if pid == os.getpid() or "--post" in cmdline else None
 
 
 def baseline(
@@ -301,6 +319,7 @@ def baseline(
                 assert proc.stdout is not None
                 assert proc.stdout.readline().strip() == b"ready"
             cpu = fake.cpu_each()
+            machine = _cpu.snapshot(_client)
             started = time.time()
             for proc in procs:
                 assert proc.stdin is not None
@@ -312,13 +331,15 @@ def baseline(
                 out, _err = proc.communicate(timeout=timeout)
                 finished.append(float(out.split()[-1]))
             cpu = [now - then for now, then in zip(fake.cpu_each(), cpu, strict=True)]
+            split = _cpu.between(machine, _cpu.snapshot(_client), count)
         finally:
             for proc in procs:
                 if proc.poll() is None:
                     stop(proc)
         assert sum(fake.counts().values()) == count, "the fake lost baseline requests"
     seconds = max(finished) - started
-    return Ceiling(count / seconds, sum(cpu) * 1000 / count, sum(cpu) / seconds, max(cpu) / seconds)
+    busy, busiest = sum(cpu) / seconds, max(cpu) / seconds
+    return Ceiling(count / seconds, sum(cpu) * 1000 / count, busy, busiest, split)
 
 
 def post(client: str, url: str, count: int, concurrency: int, offset: int) -> None:
@@ -488,7 +509,23 @@ def throughput(bench: Bench, args: argparse.Namespace) -> list[Result]:
             f" process {after.fake_busiest:.0%}) {run.note}",
             flush=True,
         )
+        print(cpu_budget(run, after, twilio, (before.rate + after.rate) / 2), flush=True)
     return results
+
+
+def cpu_budget(run: Run, ceiling: Ceiling, twilio: Ceiling, rate: float) -> str:
+    """Where a message's CPU went in the pipeline and in the ceilings, and the ratio the
+    pipeline's CPU alone allows: on 2 shared cores, at most cores / its CPU per message."""
+    order = ["workers", "client", "fake", "PostgreSQL", "Redis"]
+    most = (os.cpu_count() or 1) / run.cpu.machine_per_item * 1e6 if run.cpu.machine else 0.0
+    return (
+        f"  CPU per message: pipeline {run.cpu.describe(order)};\n"
+        f"    aiohttp ceiling {ceiling.cpu.describe(order)};\n"
+        f"    twilio's client alone {twilio.cpu.describe(order)};\n"
+        f"    so the pipeline's CPU allows a ratio of at most {most / rate:.2f} here"
+        if rate
+        else ""
+    )
 
 
 def rate_check(bench: Bench, args: argparse.Namespace, workers: int) -> tuple[Run, float]:

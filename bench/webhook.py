@@ -48,7 +48,7 @@ from twilio.request_validator import RequestValidator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/webhook.py`
 
-from bench import _burst
+from bench import _burst, _cpu
 from bench._services import FakeProcess, child_env, start_worker
 from bench._services import stop as stop_process
 from organize.plumbing.webhooks import DEV_AUTH_TOKEN
@@ -59,6 +59,9 @@ PATH = "/sms/inbound"
 FORM = "application/x-www-form-urlencoded"
 WORKERS = int(os.environ.get("GUNICORN_WORKERS", "3"))  # gunicorn.conf.py's default
 TARGETS = {"app": "wsgi:app", "baseline": "bench.baseline_app:create_app()"}
+# A third server: the app with every text kept for later (the burst's path), measured once.
+DEFERRAL = "deferral"
+CPU_ORDER = ["web", "client", "PostgreSQL", "Redis"]
 RATIO_TARGET = 0.4  # issue 12 (0.6 the stretch)
 P99_TARGET_MS = 25.0
 BODIES = ("RIGHTS", "1", "HELP")
@@ -525,6 +528,14 @@ def cpu_ticks() -> tuple[int, int] | None:
 # --- the run -----------------------------------------------------------------------------------
 
 
+def _role(pid: int, comm: str, cmdline: str) -> str | None:
+    """This benchmark's processes, for `_cpu`: the servers (gunicorn masters and workers) and
+    the client (this driver, whose threads are the Python clients and which reaps wrk)."""
+    if "gunicorn" in cmdline:
+        return "web"
+    return "client" if pid == os.getpid() or comm == "wrk" else None
+
+
 def abba(seconds: float) -> list[tuple[str, float]]:
     """App, baseline, baseline, app: each side gets `seconds`, and a linear drift cancels out."""
     first = seconds // 2 if isinstance(seconds, int) else seconds / 2
@@ -585,6 +596,7 @@ class Bench:
     burst_seconds: int = 60
     account_sid: str = field(default_factory=lambda: "AC" + secrets.token_hex(16))
     env: dict[str, str] = field(default_factory=dict)
+    cpu: dict[str, _cpu.Split] = field(default_factory=dict)  # per server, closed loop
 
     @property
     def server(self) -> str:
@@ -614,14 +626,31 @@ class Bench:
             if name == "app":
                 pool = app_pool[used : used + int(length) * POOL_PER_SECOND]
                 used += len(pool)
-            port = self.ports[name]
-            if self.wrk:
-                result = run_wrk(self.wrk, port, pool, int(length), self.connections, self.workdir)
-            else:
-                payloads = [http_request(port, r) for r in pool]
-                result = run_closed_loop(port, payloads, length, self.connections)
-            results[name].merge(result)
+            results[name].merge(self.closed_loop(name, pool, length))
         return results
+
+    def closed_loop(self, name: str, pool: list[Request], length: float) -> Result:
+        """One closed-loop round against one server, its CPU per request added to `cpu`."""
+        port = self.ports[name]
+        before = _cpu.snapshot(_role)
+        if self.wrk:
+            result = run_wrk(self.wrk, port, pool, int(length), self.connections, self.workdir)
+        else:
+            payloads = [http_request(port, r) for r in pool]
+            result = run_closed_loop(port, payloads, length, self.connections)
+        split = _cpu.between(before, _cpu.snapshot(_role), sum(result.statuses.values()))
+        self.cpu[name] = self.cpu.get(name, _cpu.Split()) + split
+        return result
+
+    def deferral(self) -> Result:
+        """Capacity when every text is kept for later: what absorbs a burst. The kept texts
+        are dropped afterwards (no drain job should answer them during the burst)."""
+        port, count = self.ports[DEFERRAL], self.seconds * POOL_PER_SECOND
+        pool = signed_requests(port, count, self.account_sid)
+        result = self.closed_loop(DEFERRAL, pool, self.seconds)
+        if redis_url := self.env.get("REDIS_URL"):
+            _burst.forget_kept(redis_url)
+        return result
 
     def half_capacity(self, rate: float) -> dict[str, Result]:
         """Open loop at `rate` for both: the app's figures, and the floor the baseline shows."""
@@ -650,11 +679,14 @@ def serve(
         app_pool = signed_requests(bench.ports["app"], pool_size, bench.account_sid)
         base_pool = signed_requests(bench.ports["baseline"], BASELINE_POOL, bench.account_sid)
         setup.result()
-    for name, target in TARGETS.items():
+    deferring = {**env, "SMS_DEFER": "always"}
+    for name, target, settings in [
+        *((name, target, env) for name, target in TARGETS.items()),
+        *([(DEFERRAL, TARGETS["app"], deferring)] if env.get("REDIS_URL") else []),
+    ]:
         log = bench.workdir / f"gunicorn-{name}.log"
-        servers.append(start_server(target, bench.ports[name], env, log))
+        servers.append(start_server(target, bench.ports[name], settings, log))
         wait_until_listening(servers[-1], bench.ports[name], log)
-    for name in TARGETS:
         print(f"warm-up {name}: {warm_up(bench, name)}")
     print(f"setup: {time.perf_counter() - started:.1f} s")
     return app_pool, base_pool
@@ -683,6 +715,19 @@ def measure(bench: Bench, servers: list[subprocess.Popen[bytes]]) -> None:
     app, base = capacity["app"], capacity["baseline"]
     ratio = app.ok_rate / base.ok_rate if base.ok_rate else 0.0
     print(f"  ratio app/baseline {ratio:.2f}")
+    if DEFERRAL in bench.ports and bench.env.get("REDIS_URL"):
+        print(f"\n== deferral: every text kept for later (SMS_DEFER=always), {bench.client}")
+        kept = bench.deferral()
+        describe(DEFERRAL, kept)
+        over_app = kept.ok_rate / app.ok_rate if app.ok_rate else 0.0
+        over_base = kept.ok_rate / base.ok_rate if base.ok_rate else 0.0
+        print(
+            f"  deferral/app {over_app:.2f}, deferral/baseline {over_base:.2f}: a burst at twice"
+            " capacity needs deferral/app of 2 or more (more again with the burst's own client)"
+        )
+    print("\n== CPU per request while closed loop (bench/_cpu.py; client = wrk or this driver)")
+    for name, split in bench.cpu.items():
+        print(f"  {name:<9}{split.describe(CPU_ORDER)}")
 
     rate = app.ok_rate / 2
     half = {name: Result() for name in TARGETS}
@@ -819,7 +864,7 @@ def main() -> None:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens, piped too
     workdir = Path(tempfile.mkdtemp(prefix="organize-bench-webhook-"))
-    ports = {name: free_port() for name in TARGETS}
+    ports = {name: free_port() for name in (*TARGETS, DEFERRAL)}
     gunicorn = {}
     if args.worker_class:
         gunicorn["GUNICORN_WORKER_CLASS"] = args.worker_class
