@@ -7,7 +7,10 @@ baseline vs 0.07–0.12 — because a text's waits are short Redis and database 
 threads in one process queue for the GIL. A third worker keeps a core busy while another waits
 on a round trip: under a burst at twice capacity, two workers answered 78 % of the texts within
 Twilio's 15 s, three answered 99.9–100 %. Sync workers leave slow clients to the reverse proxy,
-which buffers requests (deploy/ has Caddy). Override with GUNICORN_WORKERS / GUNICORN_THREADS /
+which buffers requests (deploy/ has Caddy) — and, since gunicorn closes each connection
+gracefully (RFC 9112 §9.6: after the answer a sync worker waits, up to 2 s, for the client to
+close its side; seen in py-spy as `util.close_graceful`), without the proxy every text would hold
+a worker for one more round trip to Twilio. Override with GUNICORN_WORKERS / GUNICORN_THREADS /
 GUNICORN_WORKER_CLASS / BIND without editing this file (threads above 1 make gunicorn use gthread).
 """
 
