@@ -53,6 +53,7 @@ from bench._services import FakeProcess, child_env, start_worker
 from bench._services import stop as stop_process
 from organize.plumbing.webhooks import DEV_AUTH_TOKEN
 from tests.faketwilio import ACCOUNT, TOKEN
+from tests.processes import descendants
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = "/sms/inbound"
@@ -502,27 +503,11 @@ def log_anomalies(log: Path) -> list[str]:
     return [line for line in lines if line.strip() and "[INFO]" not in line]
 
 
-def cpu_ticks() -> tuple[int, int] | None:
-    """Busy ticks of all CPUs, and of this process and its descendants; None without /proc."""
-    try:
-        with open("/proc/stat") as fh:
-            user, nice, system, _idle, _iowait, irq, softirq = map(int, fh.readline().split()[1:8])
-        processes: dict[int, tuple[int, int]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    text = (entry / "stat").read_text()
-                except OSError:
-                    continue  # exited meanwhile
-                fields = text[text.rfind(")") + 2 :].split()  # after "pid (comm) "
-                processes[int(entry.name)] = (int(fields[1]), sum(map(int, fields[11:15])))
-    except OSError:
-        return None
-    ours, frontier = 0, {os.getpid()}
-    while frontier:  # utime+stime+cutime+cstime: reaped children (wrk) count in their parent
-        ours += sum(processes[pid][1] for pid in frontier if pid in processes)
-        frontier = {pid for pid, (ppid, _ticks) in processes.items() if ppid in frontier}
-    return user + nice + system + irq + softirq, ours
+def _ours() -> _cpu.Classifier:
+    """This driver and every process below it (the servers, wrk) as one group, for telling the
+    benchmark's own CPU from other processes' (PostgreSQL and Redis are groups of their own)."""
+    family = {os.getpid(), *descendants(os.getpid())}
+    return lambda pid, comm, cmdline: "ours" if pid in family else None
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -706,7 +691,7 @@ def measure(bench: Bench, servers: list[subprocess.Popen[bytes]]) -> None:
             " which takes CPU and the GIL from the same cores, so req/s read lower than with wrk."
         )
     app_pool, base_pool = serve(bench, servers)
-    ticks, measured_from = cpu_ticks(), time.perf_counter()
+    whole = _cpu.snapshot(_ours())
 
     print(f"\n== capacity: closed loop, {bench.client}, {bench.seconds} s per side, ABBA rounds")
     capacity = bench.capacity(app_pool, base_pool)
@@ -745,11 +730,13 @@ def measure(bench: Bench, servers: list[subprocess.Popen[bytes]]) -> None:
     else:
         print("\nno 200 answers from the app: no half-capacity phase")
 
-    if ticks and (after := cpu_ticks()):
-        others = (after[0] - ticks[0]) - (after[1] - ticks[1])
-        busy = max(0.0, others / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - measured_from))
-        noisy = ": figures are noisy, compare ratios over runs" if busy > 0.25 else ""
-        print(f"\nother processes used {busy:.2f} of {os.cpu_count()} CPUs while measuring{noisy}")
+    spent = _cpu.between(whole, _cpu.snapshot(_ours()), 1)
+    busy = max(0.0, spent.machine - sum(spent.groups.values())) / (spent.seconds or 1.0)
+    noisy = ": figures are noisy, compare ratios over runs" if busy > 0.25 else ""
+    print(
+        f"\nother processes (not this benchmark's, PostgreSQL or Redis) used {busy:.2f} of"
+        f" {os.cpu_count()} CPUs while measuring{noisy}"
+    )
     for name in TARGETS:
         if anomalies := log_anomalies(bench.workdir / f"gunicorn-{name}.log"):
             print(f"{name} server log: {len(anomalies)} lines besides INFO, the last ones:")
