@@ -131,6 +131,53 @@ def test_a_numbers_texts_are_answered_in_the_order_sent(redis_twilio_app, fake_t
     assert phone.send("HELP")  # nothing waits now: answered at once
 
 
+def test_a_drain_answers_many_numbers_at_once_each_in_order_and_keeps_a_failed_reply(
+    redis_twilio_app, fake_twilio
+):
+    numbers = [f"+1713555{n:04d}" for n in range(150, 156)]
+    phones = [Phone(redis_twilio_app.test_client(), number) for number in numbers]
+    redis_twilio_app.config["SMS_DEFER"] = "always"
+    for phone in phones:
+        assert phone.send("RIGHTS") is None  # kept: the list …
+    for phone in phones:
+        assert phone.send("1") is None  # … and topic 1 of it, kept behind it
+    fake_twilio.behaviour.fail_next.append((503, 20500))  # the first reply to arrive: busy
+    queued = len(rq.queue.get_jobs())
+
+    assert overload.drain() == 2 * len(numbers)
+    assert overload.waiting() == 0
+    ((busy, _status, _code),) = fake_twilio.refused
+    for number in numbers:
+        bodies = [m["body"] for m in fake_twilio.sent_to(number)]
+        if number == busy:  # its first reply (the list) waits for a retry; the topic went
+            assert len(bodies) == 1
+            assert "http" in bodies[0]
+        else:
+            assert len(bodies) == 2, number
+            assert "1 " in bodies[0]  # the list first …
+            assert "http" in bodies[1]  # … then topic 1 of it
+    retries = [job for job in rq.queue.get_jobs()[queued:] if job.func_name.endswith("send_text")]
+    assert len(retries) == 1  # the busy reply is kept to retry, not lost
+    assert "Your rights" in retries[0].args[1]
+
+
+def test_without_twilio_a_drains_replies_are_kept_in_the_outbox(app_factory, redis_client):
+    from organize import privacy
+    from organize.models import OutboxMessage
+
+    app = app_factory(REDIS_URL=TEST_REDIS_URL or "redis://fake", RQ_ASYNC=True, SMS_DEFER="always")
+    with app.app_context():
+        use_redis(redis_client)
+        seed_rights()
+        db.session.commit()
+        assert Phone(app.test_client(), NUMBER).send("RIGHTS") is None  # kept
+        assert overload.drain() == 1
+        db.session.remove()  # what the job left uncommitted goes with its session
+        rows = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert [row.phone_hash for row in rows] == [privacy.phone(NUMBER).hash]
+        assert "Your rights" in rows[0].body
+
+
 def test_stop_is_answered_and_recorded_at_once_even_under_overload(redis_twilio_app):
     phone = Phone(redis_twilio_app.test_client(), NUMBER)
     _subscribe(phone)
