@@ -326,7 +326,8 @@ def _send(replies: list[Reply]) -> None:
     the texts (a replayed text is not answered twice)."""
     if not replies:
         return
-    retry = asyncio.run(_send_all(replies, int(current_app.config["SEND_CONCURRENCY"])))
+    concurrency = int(current_app.config["SEND_CONCURRENCY"])
+    retry = messaging.run_async(lambda: _send_all(replies, concurrency))
     for reply in retry:
         texts.queue_text(e164=reply.to, body=reply.text)  # retried by the outbound seam
     db.session.commit()  # the retries, or the outbox's rows (development, without Twilio)

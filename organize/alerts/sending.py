@@ -12,14 +12,12 @@ that runs low takes the next batch of its alerts and keeps going (`More`). The o
 """
 
 import asyncio
-import contextvars
 import functools
 import logging
 import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -333,19 +331,6 @@ def _send_outbox(
     return tally
 
 
-def _run_loop(make: Callable[[], Any]) -> Any:
-    """`asyncio.run(make())`; where this thread already runs an event loop (a caller that is
-    itself async, or a test process whose browser driver holds one), on a thread of its own with
-    this context (the app context travels with it) while this one waits."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make())
-    context = contextvars.copy_context()
-    with ThreadPoolExecutor(1, "organize-send") as pool:
-        return pool.submit(context.run, lambda: asyncio.run(make())).result()
-
-
 def _bound(
     claimed: dict[int, tuple[int, int]],
 ) -> tuple[Callable[..., Recorded], Callable[..., dict[int, Outcome]]]:
@@ -365,5 +350,7 @@ def send_claimed(
     work, done, claimed = claims.prepare(ids, rows)
     if messaging.client() is not None:
         concurrency = max(1, int(current_app.config["SEND_CONCURRENCY"]))
-        return _run_loop(functools.partial(_send_async, work, done, concurrency, claimed, more))
+        return messaging.run_async(
+            functools.partial(_send_async, work, done, concurrency, claimed, more)
+        )
     return _send_outbox(work, done, *_bound(claimed))

@@ -12,14 +12,16 @@ Errors are sorted for the callers (alerts, voice): `TransientSendError` is safe 
 """
 
 import asyncio
+import contextvars
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import aiohttp
@@ -34,6 +36,8 @@ from twilio.rest import Client
 from organize import privacy
 from organize.extensions import db
 from organize.models import OutboxMessage
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)  # it logs recipients at INFO
@@ -287,6 +291,19 @@ class RedirectingAsyncHttpClient(AsyncTwilioHttpClient):
             raw = await answer.read()
         # Twilio answers JSON, which is UTF-8 (RFC 8259): no charset sniffing per answer.
         return Response(answer.status, raw.decode("utf-8", "replace"), answer.headers)
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """`asyncio.run(make())`; where this thread already runs an event loop (a caller that is
+    itself async, or a test process whose browser driver holds one), on a thread of its own with
+    this context (the app context travels with it) while this one waits."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(1, "organize-send") as pool:
+        return pool.submit(context.run, lambda: asyncio.run(make())).result()
 
 
 @asynccontextmanager

@@ -5,6 +5,7 @@ tests/ops). "Killing" Redis points that connection at a port nobody listens on: 
 then fails the way it does when the server dies mid-conversation.
 """
 
+import asyncio
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -159,6 +160,19 @@ def test_a_drain_answers_many_numbers_at_once_each_in_order_and_keeps_a_failed_r
     retries = [job for job in rq.queue.get_jobs()[queued:] if job.func_name.endswith("send_text")]
     assert len(retries) == 1  # the busy reply is kept to retry, not lost
     assert "Your rights" in retries[0].args[1]
+
+
+def test_a_drain_run_where_an_event_loop_already_runs_still_answers(redis_twilio_app, fake_twilio):
+    """A caller that is itself async, or a test process whose browser driver holds a loop."""
+    redis_twilio_app.config["SMS_DEFER"] = "always"
+    assert Phone(redis_twilio_app.test_client(), NUMBER).send("RIGHTS") is None
+
+    async def from_a_loop() -> int:
+        return overload.drain()
+
+    assert asyncio.run(from_a_loop()) == 1
+    (sent,) = fake_twilio.sent_to(NUMBER)
+    assert "Your rights" in sent["body"]
 
 
 def test_without_twilio_a_drains_replies_are_kept_in_the_outbox(app_factory, redis_client):
