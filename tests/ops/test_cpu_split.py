@@ -52,7 +52,9 @@ def test_a_process_that_ends_counts_once_for_what_it_used_after_the_first_snapsh
     spent = split.groups["ours"]
     # The second burn, once: not its first (before the window), not twice (child and reaper).
     assert BURN - 0.02 <= spent < 1.5 * BURN
-    assert split.machine >= spent - 0.02  # the machine's busy time holds every group's
+    # The machine's busy time holds every group's, up to the kernel's two ways of counting
+    # (/proc/stat's ticks against a process's own times: 0.31 against 0.33 s seen in CI).
+    assert split.machine >= 0.85 * spent - 0.02
     assert split.per_item("ours") == pytest.approx(spent / 1000 * 1e6)
     assert "ours" in split.describe(["ours"])
 
