@@ -48,8 +48,12 @@ def _machine_busy() -> float:
 
 
 def snapshot(classify: Classifier) -> Snapshot:
-    """Every process `classify` (or `by_name`) puts in a group, and the machine's busy time."""
+    """Every process `classify` (or `by_name`) puts in a group, and the machine's busy time. A
+    process neither names is in its nearest named ancestor's group: a work-horse that has
+    ended but is not yet reaped (a zombie) has no command line left, and its CPU is in no
+    parent's yet."""
     taken = Snapshot(time.monotonic(), _machine_busy())
+    seen: dict[int, tuple[int, str | None, float]] = {}  # pid: parent, group, CPU seconds
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -60,12 +64,17 @@ def snapshot(classify: Classifier) -> Snapshot:
             continue  # gone meanwhile
         comm = stat[stat.index("(") + 1 : stat.rindex(")")]
         pid = int(entry.name)
-        group = classify(pid, comm, cmdline) or by_name(pid, comm, cmdline)
-        if group is None:
-            continue
         fields = stat.rsplit(")", 1)[1].split()
         used = sum(int(v) for v in fields[11:15]) / TICK  # utime, stime, cutime, cstime
-        taken.processes[pid] = (group, used)
+        group = classify(pid, comm, cmdline) or by_name(pid, comm, cmdline)
+        seen[pid] = (int(fields[1]), group, used)
+    for pid, (parent, group, used) in seen.items():
+        hops = 0
+        while group is None and parent in seen and hops < 16:
+            parent, group, _ = seen[parent]
+            hops += 1
+        if group is not None:
+            taken.processes[pid] = (group, used)
     return taken
 
 

@@ -275,7 +275,10 @@ class Ceiling:
 
 def _role(pid: int, comm: str, cmdline: str) -> str | None:
     """The pipeline's own processes, for `_cpu`: RQ workers, with their work-horses and
-    schedulers."""
+    schedulers; and this driver (polling the alert and the workers' memory), so that "other"
+    is what none of it did."""
+    if pid == os.getpid():
+        return "driver"
     return "workers" if " rq worker" in cmdline else None
 
 
@@ -516,7 +519,7 @@ def throughput(bench: Bench, args: argparse.Namespace) -> list[Result]:
 def cpu_budget(run: Run, ceiling: Ceiling, twilio: Ceiling, rate: float) -> str:
     """Where a message's CPU went in the pipeline and in the ceilings, and the ratio the
     pipeline's CPU alone allows: on 2 shared cores, at most cores / its CPU per message."""
-    order = ["workers", "client", "fake", "PostgreSQL", "Redis"]
+    order = ["workers", "client", "fake", "PostgreSQL", "Redis", "driver"]
     most = (os.cpu_count() or 1) / run.cpu.machine_per_item * 1e6 if run.cpu.machine else 0.0
     return (
         f"  CPU per message: pipeline {run.cpu.describe(order)};\n"

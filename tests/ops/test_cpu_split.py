@@ -5,6 +5,8 @@ and only for what it used after the first snapshot: a work-horse, a ceiling's cl
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +70,37 @@ def test_splits_of_rounds_add_up():
     assert both.per_item("web") == pytest.approx(200.0)
     assert both.machine_per_item == pytest.approx(300.0)
     assert _cpu.Split().describe(["web"]) == "nothing measured"
+
+
+def test_an_ended_child_not_yet_reaped_counts_in_its_parents_group():
+    """A zombie has no command line left, and its CPU is in no parent's yet: a work-horse that
+    has sent its last message when the measurement ends (bench/broadcast.py counted it as
+    "other" processes)."""
+    me = os.getpid()
+    child = subprocess.Popen(  # noqa: S603 - this interpreter, our own script
+        [sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert child.stdin is not None
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == b"ready"
+
+    def parent_only(pid: int, comm: str, cmdline: str) -> str | None:
+        return "ours" if pid == me else None
+
+    before = _cpu.snapshot(parent_only)
+    child.stdin.write(b"go\n")
+    child.stdin.close()
+    stat = f"/proc/{child.pid}/stat"
+    for _ in range(3000):  # until it has exited, unreaped
+        if Path(stat).read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            break
+        time.sleep(0.01)
+    else:
+        pytest.fail("the child did not end")
+    after = _cpu.snapshot(parent_only)
+    child.wait(timeout=30)
+    child.stdout.close()
+
+    assert after.processes[child.pid][0] == "ours"
+    spent = _cpu.between(before, after, items=1).groups["ours"]
+    assert BURN - 0.02 <= spent < 1.5 * BURN
