@@ -47,6 +47,18 @@ def _machine_busy() -> float:
     return (sum(fields[:8]) - idle) / TICK  # guest time is already counted in user
 
 
+def _after_comm(stat: str) -> list[str]:
+    """A /proc/<pid>/stat line's fields after the command name (which may hold spaces):
+    [0] state, [1] parent, [11:13] own user and system ticks, [13:15] reaped children's."""
+    return stat.rsplit(")", 1)[1].split()
+
+
+def own_seconds(pid: int) -> float:
+    """CPU seconds a live process has used itself (user + system), not counting its children."""
+    fields = _after_comm(Path(f"/proc/{pid}/stat").read_text())
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
 def snapshot(classify: Classifier) -> Snapshot:
     """Every process `classify` (or `by_name`) puts in a group, and the machine's busy time. A
     process neither names is in its nearest named ancestor's group: a work-horse that has
@@ -64,7 +76,7 @@ def snapshot(classify: Classifier) -> Snapshot:
             continue  # gone meanwhile
         comm = stat[stat.index("(") + 1 : stat.rindex(")")]
         pid = int(entry.name)
-        fields = stat.rsplit(")", 1)[1].split()
+        fields = _after_comm(stat)
         used = sum(int(v) for v in fields[11:15]) / TICK  # utime, stime, cutime, cstime
         group = classify(pid, comm, cmdline) or by_name(pid, comm, cmdline)
         seen[pid] = (int(fields[1]), group, used)

@@ -18,6 +18,7 @@ from typing import IO
 
 import sqlalchemy as sa
 
+from bench import _cpu
 from tests.processes import children_by_parent, descendants, signal_family
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,12 +127,7 @@ class FakeProcess:
 
     def cpu_each(self) -> list[float]:
         """CPU time each of the fake's processes has used so far."""
-        tick = os.sysconf("SC_CLK_TCK")
-        used = []
-        for proc in self.procs:
-            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            used.append((int(fields[11]) + int(fields[12])) / tick)
-        return used
+        return [_cpu.own_seconds(proc.pid) for proc in self.procs]
 
     def stop(self) -> None:
         """Stop the processes (their record goes with them)."""
