@@ -29,14 +29,20 @@ burn()
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="reads Linux's /proc")
 
 
-def test_a_process_that_ends_counts_once_for_what_it_used_after_the_first_snapshot():
-    me = os.getpid()
+def _burnt_once() -> subprocess.Popen[bytes]:
+    """CHILD, started and through its first burn."""
     child = subprocess.Popen(  # noqa: S603 - this interpreter, our own script
         [sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
     assert child.stdin is not None
     assert child.stdout is not None
     assert child.stdout.readline().strip() == b"ready"
+    return child
+
+
+def test_a_process_that_ends_counts_once_for_what_it_used_after_the_first_snapshot():
+    me = os.getpid()
+    child = _burnt_once()
 
     def ours(pid: int, comm: str, cmdline: str) -> str | None:
         return "ours" if pid in (me, child.pid) else None
@@ -77,12 +83,7 @@ def test_an_ended_child_not_yet_reaped_counts_in_its_parents_group():
     has sent its last message when the measurement ends (bench/broadcast.py counted it as
     "other" processes)."""
     me = os.getpid()
-    child = subprocess.Popen(  # noqa: S603 - this interpreter, our own script
-        [sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-    assert child.stdin is not None
-    assert child.stdout is not None
-    assert child.stdout.readline().strip() == b"ready"
+    child = _burnt_once()
 
     def parent_only(pid: int, comm: str, cmdline: str) -> str | None:
         return "ours" if pid == me else None
