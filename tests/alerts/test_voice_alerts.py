@@ -61,3 +61,29 @@ def test_both_channels_text_and_call(sender, fake_twilio):
     fanout.send(alert=make_alert(channel="both"), actor=None)
     assert sum(fake_twilio.counts_by_recipient().values()) == 3
     assert len(fake_twilio.calls) == 3
+
+
+def test_both_channels_make_one_delivery_per_channel_each_with_its_segments(sender, fake_twilio):
+    """The fan-out makes a subscriber's text and call rows itself (on PostgreSQL, in SQL from
+    one row per subscriber): the text counts its language's segments, the call one; running
+    it again adds nothing."""
+    english = add_subscribers(2, locale="en")
+    spanish = add_subscribers(2, start=2, locale="es")
+    alert = make_alert(
+        channel="both",
+        texts={"en": ("Strike", "Meet at the gate. " * 10), "es": ("Huelga", "En la puerta.")},
+    )
+    fanout.send(alert=alert, actor=None)
+
+    rows = db.session.execute(
+        sa.select(Delivery.subscriber_id, Delivery.channel, Delivery.segments).where(
+            Delivery.alert_id == alert.id
+        )
+    ).all()
+    expected = {(s.id, "sms", 2) for s in english} | {(s.id, "sms", 1) for s in spanish}
+    expected |= {(s.id, "voice", 1) for s in english + spanish}
+    assert sorted(rows) == sorted(expected)
+    alert.status = "sending"  # a second run of its fan-out job
+    db.session.commit()
+    assert fanout.broadcast(alert.id) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 8
