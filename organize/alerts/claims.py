@@ -5,9 +5,8 @@ Core statements, not the ORM: they run every few messages while a batch sends. E
 connection it runs on, so the send core can run them off its event loop.
 """
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,9 +20,10 @@ from organize.outbound import messaging
 Recorded = list[tuple[str, "Outcome"]]  # outcomes written, each with its final kind
 
 
-@dataclass(frozen=True)
-class Work:
-    """What one send needs: plain values only."""
+class Work(NamedTuple):
+    """What one send needs: plain values only. A named tuple, made at a fifth of a frozen
+    dataclass's cost (0.17 against 0.6 µs): a batch makes one per message, on the loop that
+    sends."""
 
     delivery_id: int
     subscriber_id: int
@@ -34,9 +34,8 @@ class Work:
     call_url: str | None
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """How one delivery went."""
+class Outcome(NamedTuple):
+    """How one delivery went (a named tuple, like `Work`)."""
 
     delivery_id: int
     kind: str  # sent | failed | retry | unsure | skipped | cancelled
@@ -162,31 +161,38 @@ def claim_next(
     return _read(claimed, connection) if claimed else []
 
 
+Known = dict[int, tuple[bool, Bodies]]  # alert id: (cancelled when read, its bodies)
+
+
 def prepare(
-    ids: list[int], rows: list[Any] | None = None
+    ids: list[int], rows: list[Any] | None = None, known: Known | None = None
 ) -> tuple[list[Work], list[Outcome], dict[int, tuple[int, int]]]:
     """Plain rows for the claimed deliveries (columns, not ORM objects: a batch is hot code);
-    `rows` when `claim` has read them already."""
+    `rows` when `claim` has read them already. `known`: alerts a job has read before, kept
+    across its batches, so that a batch of alerts it knows reads nothing (it runs on the
+    sending loop); a cancel since is the re-check's to find (`held`), as for any claimed
+    delivery."""
     rows = rows if rows is not None else _read(ids)
-    alerts = {
-        alert.id: (alert, Bodies(alert))
-        for alert in db.session.scalars(
-            sa.select(Alert).where(Alert.id.in_({row.alert_id for row in rows}))
-        )
-    }
+    known = {} if known is None else known
+    missing = {row.alert_id for row in rows} - known.keys()
+    if missing:
+        for alert in db.session.scalars(sa.select(Alert).where(Alert.id.in_(missing))):
+            known[alert.id] = (alert.status == "cancelled", Bodies(alert))
     work, done = [], []
     claims = {row.id: (row.attempts, row.subscriber_id) for row in rows}
     for row in rows:
-        alert, bodies = alerts[row.alert_id]
+        cancelled, bodies = known[row.alert_id]
         body = bodies(row.locale)[0]
-        if alert.status == "cancelled":
+        if cancelled:
             done.append(Outcome(row.id, "cancelled"))
         elif row.status != "active" or not body:
             done.append(Outcome(row.id, "skipped"))
         else:
-            # Without PUBLIC_URL (development) the outbox keeps the path for the simulator.
-            path = f"/voice/alert/{row.id}"
-            call_url = status_callback(path) or path
+            call_url = None
+            if row.channel == "voice":
+                # Without PUBLIC_URL (development) the outbox keeps the path for the simulator.
+                path = f"/voice/alert/{row.id}"
+                call_url = status_callback(path) or path
             work.append(
                 Work(
                     row.id,

@@ -197,6 +197,7 @@ async def _send_async(
     concurrency: int,
     claimed: dict[int, tuple[int, int]],
     more: More | None = None,
+    known: claims.Known | None = None,
 ) -> "Tally":
     """Send `work`, re-checking STOPs and cancels one query per chunk; returns what the
     outcomes came to, as recorded (`done`, decided before sending, among them).
@@ -273,7 +274,9 @@ async def _send_async(
                     if not rows:
                         more = None  # nothing left to take: finish what is on its way
                         continue
-                    new_work, new_done, new_claims = claims.prepare([r.id for r in rows], rows)
+                    new_work, new_done, new_claims = claims.prepare(
+                        [r.id for r in rows], rows, known
+                    )
                     claimed.update(new_claims)
                     for outcome in new_done:
                         note(outcome)
@@ -347,10 +350,11 @@ def send_claimed(
 ) -> "Tally":
     """Send the claimed deliveries (`rows`: what `claims.claim` read of them, if it did), and
     with `more` whatever else of their alerts the job can take in its time."""
-    work, done, claimed = claims.prepare(ids, rows)
+    known: claims.Known = {}
+    work, done, claimed = claims.prepare(ids, rows, known)
     if messaging.client() is not None:
         concurrency = max(1, int(current_app.config["SEND_CONCURRENCY"]))
         return messaging.run_async(
-            functools.partial(_send_async, work, done, concurrency, claimed, more)
+            functools.partial(_send_async, work, done, concurrency, claimed, more, known)
         )
     return _send_outbox(work, done, *_bound(claimed))

@@ -18,6 +18,7 @@ from organize.extensions import db
 from organize.models import Alert, Delivery
 from tests.alerts.conftest import (
     add_subscribers,
+    after_sending_to,
     broadcast_with_a_stop,
     make_alert,
     number,
@@ -105,6 +106,34 @@ def test_a_stop_for_someone_in_a_later_batch_is_honoured(
 ):
     broadcast_with_a_stop(monkeypatch, fake_twilio, 100, 90)
     assert len(batches) == 1  # it was the continuing job that held it back
+
+
+def test_a_cancel_stops_the_batches_a_job_takes_after_it_read_the_alert(
+    small_batches, fake_twilio, monkeypatch, batches
+):
+    """The continuing job reads each alert once (`claims.prepare`'s `known`): a cancel that
+    lands in its second batch must still stop every message not already on its way."""
+    add_subscribers(100)
+    alert = make_alert()
+    after_sending_to(
+        monkeypatch,
+        number(30),
+        lambda: compose.cancel(alert=db.session.get(Alert, alert.id), actor=None),
+    )
+    send(alert)
+    counts = fake_twilio.counts_by_recipient()
+    assert set(counts.values()) == {1}
+    assert number(30) in counts
+    # What was on its way (two chunks of 4 x SEND_CONCURRENCY), not the rest of its batch or
+    # the next one it had already claimed (60 go when the re-check ignores a cancel).
+    assert len(counts) <= 30 + 2 * 4 * 2
+    db.session.expire_all()
+    assert compose.progress(alert_id=alert.id) == {
+        "sent": len(counts),
+        "cancelled": 100 - len(counts),
+    }
+    assert db.session.get(Alert, alert.id).status == "cancelled"
+    assert len(batches) == 1
 
 
 def _deliveries(alert: Alert, count: int, start: int = 500) -> list[Delivery]:
