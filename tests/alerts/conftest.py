@@ -133,6 +133,11 @@ def after_sending_to(monkeypatch, to: str, action) -> None:
     monkeypatch.setattr(messaging, "send_sms_async", send_then_act)
 
 
+def cancel(alert_id: int) -> Callable[[], Any]:
+    """An organizer cancelling the alert (an action for `after_sending_to`)."""
+    return lambda: compose.cancel(alert=db.session.get(Alert, alert_id), actor=None)
+
+
 def stop_after_first_text(monkeypatch, i: int) -> None:
     """Subscriber `i` texts STOP just after the broadcast's first text (to subscriber 0) leaves."""
     after_sending_to(

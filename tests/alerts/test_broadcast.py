@@ -15,6 +15,7 @@ from organize.outbound.jobs import QueueUnavailable
 from tests.alerts.conftest import (
     add_subscribers,
     after_sending_to,
+    cancel,
     make_alert,
     number,
     send,
@@ -29,10 +30,6 @@ def deliveries(alert_id: int) -> dict[str, int]:
 def stop_from(i: int):
     """The i-th test subscriber texting STOP."""
     return lambda: subscribers.opt_out(phone_hash=privacy.phone(number(i)).hash)
-
-
-def cancel(alert_id: int):
-    return lambda: compose.cancel(alert=db.session.get(Alert, alert_id), actor=None)
 
 
 def test_every_subscriber_gets_exactly_one_message_in_their_language(sender, fake_twilio):

@@ -20,6 +20,7 @@ from tests.alerts.conftest import (
     add_subscribers,
     after_sending_to,
     broadcast_with_a_stop,
+    cancel,
     make_alert,
     number,
     send,
@@ -115,11 +116,7 @@ def test_a_cancel_stops_the_batches_a_job_takes_after_it_read_the_alert(
     lands in its second batch must still stop every message not already on its way."""
     add_subscribers(100)
     alert = make_alert()
-    after_sending_to(
-        monkeypatch,
-        number(30),
-        lambda: compose.cancel(alert=db.session.get(Alert, alert.id), actor=None),
-    )
+    after_sending_to(monkeypatch, number(30), cancel(alert.id))
     send(alert)
     counts = fake_twilio.counts_by_recipient()
     assert set(counts.values()) == {1}

@@ -16,6 +16,7 @@ from tests.alerts.conftest import (
     add_subscribers,
     after_sending_to,
     broadcast_with_a_stop,
+    cancel,
     make_alert,
     number,
     send,
@@ -73,11 +74,7 @@ def test_a_stop_past_the_checked_window_is_seen_when_the_batch_gets_there(
 def test_a_cancel_moves_the_counter(redis_sender, fake_twilio, monkeypatch):
     add_subscribers(80)
     alert = make_alert()
-    after_sending_to(
-        monkeypatch,
-        number(0),
-        lambda: compose.cancel(alert=db.session.get(Alert, alert.id), actor=None),
-    )
+    after_sending_to(monkeypatch, number(0), cancel(alert.id))
     send(alert)
     progress = compose.progress(alert_id=alert.id)
     assert 1 <= progress["sent"] <= 24  # at most three chunks were on their way
