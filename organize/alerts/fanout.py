@@ -65,7 +65,7 @@ Pending = list[tuple[int, datetime | None]]  # new deliveries to enqueue: id, no
 class _Page:
     """A page of an alert's audience, as columns: PostgreSQL takes them as arrays, and a dict
     per delivery cost the fan-out, which runs before any send on a single worker, about a
-    quarter of its Python (bench/broadcast.py). Each subscriber gets a delivery per channel;
+    third of its Python (bench/broadcast.py). Each subscriber gets a delivery per channel;
     `segments` is its text's, a call's is 1."""
 
     alert_id: int
