@@ -55,6 +55,13 @@ def status_callback(path: str) -> str | None:
     return f"{str(base).rstrip('/')}{path}" if base else None
 
 
+def _call_url(delivery_id: int) -> str:
+    """Where a voice alert's call asks for what to say. Without PUBLIC_URL (development) the
+    outbox keeps the path for the simulator."""
+    path = f"/voice/alert/{delivery_id}"
+    return status_callback(path) or path
+
+
 _d, _s, _a = (cast(sa.Table, m.__table__) for m in (Delivery, Subscriber, Alert))
 
 
@@ -186,9 +193,7 @@ def prepare(
         elif row.status != "active" or not body:
             done.append(Outcome(row.id, "skipped"))
         else:
-            # Without PUBLIC_URL (development) the outbox keeps the path for the simulator.
-            path = f"/voice/alert/{row.id}"
-            call_url = (status_callback(path) or path) if row.channel == "voice" else None
+            call_url = _call_url(row.id) if row.channel == "voice" else None
             cipher, segments = row.phone_cipher, row.segments
             work.append(
                 Work(row.id, row.subscriber_id, row.channel, cipher, body, segments, call_url)

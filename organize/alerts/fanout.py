@@ -158,17 +158,17 @@ def broadcast(alert_id: int) -> int:
         ).all()
         if not page:
             break
-        rows = _Page(alert.id, channels, now)
+        columns = _Page(alert.id, channels, now)
         for subscriber_id, locale, time_zone in page:
             if time_zone not in waits:
                 waits[time_zone] = _not_before(time_zone, alert, now)
-            rows.subscriber_ids.append(subscriber_id)
-            rows.segments.append(bodies(locale)[1])
-            rows.not_befores.append(waits[time_zone])
-        new = _insert_ignoring_duplicates(rows)
+            columns.subscriber_ids.append(subscriber_id)
+            columns.segments.append(bodies(locale)[1])
+            columns.not_befores.append(waits[time_zone])
+        new = _insert_ignoring_duplicates(columns)
         inserted += len(new)
         pending += new
-        again = again or len(new) < len(rows)
+        again = again or len(new) < len(columns)
         first_id = page[0].id if first_id is None else first_id
         last_id = page[-1].id
         db.session.commit()
